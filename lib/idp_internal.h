@@ -1,0 +1,193 @@
+/*
+ * idp_internal.h - library-private types and helpers shared across lib/.
+ * Never installed. Names that cross files use the idp__ prefix.
+ */
+#ifndef IDP_INTERNAL_H
+#define IDP_INTERNAL_H
+
+#include "idphoto.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define IDP__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define IDP__PRINTF(f, a)
+#endif
+
+#define IDP__XSTR(x) #x
+#define IDP__STR(x)  IDP__XSTR(x)
+
+#define IDP__ERROR_LEN 512
+#define IDP__PATH_LEN  4096
+
+struct idp__face_bridge;
+
+struct idp_ctx {
+    char error[IDP__ERROR_LEN];
+    char model_path[IDP__PATH_LEN]; /* resolved or explicitly set; "" */
+    int model_explicit;             /* set by idp_ctx_set_model() */
+    uint64_t max_pixels;
+    struct idp__face_bridge *bridge; /* loaded on first detection */
+};
+
+struct idp_image {
+    uint8_t *pixels; /* 8-bit sRGB, RGB interleaved */
+    size_t stride;
+    int width, height;
+    idp_image_info info;
+    char *name;
+};
+
+/* Start libvips once per process (thread-safe). */
+idp_status idp__vips_init(idp_ctx *ctx);
+
+/* Set the context's message and return `code` (one line at each site:
+ * return idp__fail(ctx, IDP_E_DECODE, "%s: not an image", path);). */
+idp_status idp__fail(idp_ctx *ctx, idp_status code, const char *fmt, ...)
+    IDP__PRINTF(3, 4);
+void idp__clear_error(idp_ctx *ctx);
+
+/* Bounded string copy that always terminates (truncates silently). */
+void idp__strlcpy(char *dst, const char *src, size_t size);
+
+/* Grey (8-bit luma) copy of the region `roi` of `img`, scaled by `scale`
+ * (> 0; the output is round(roi.w * scale) x round(roi.h * scale)).
+ * The buffer is malloc'ed, rows `*w` bytes apart; free with free(). */
+idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
+                           double scale, uint8_t **out, int *w, int *h);
+
+/* Make sure ctx->bridge is loaded (model search order, lazy load). */
+idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out);
+
+/* Detection result before landmarks, in detector-image coordinates. */
+typedef struct idp__detection {
+    idp_rect box;
+    double score;
+} idp__detection;
+
+#define IDP__MAX_FACES 64
+
+/* Detect every face of `img` and fit 68 landmarks to each; faces sorted by
+ * box area, largest first; subject and "counted" flags set by
+ * idp__faces_classify(). *n_out <= IDP__MAX_FACES. */
+idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
+                             const idp_thresholds *lim, idp_face *faces,
+                             size_t *n_out);
+
+/* Choose the subject and mark which other faces count (pure, testable). */
+void idp__faces_classify(idp_face *faces, size_t n, double second_ratio);
+
+/* Measurements from the subject's 68 landmarks (pure, testable). */
+void idp__measure_landmarks(const idp_point lm[IDP_LANDMARKS],
+                            idp_measurements *m);
+
+/* Crown estimate from landmarks alone (hair not modelled). */
+double idp__crown_from_landmarks(const idp_point lm[IDP_LANDMARKS]);
+
+/* Crown (top of the hair) found in the pixels above the face: the first
+ * row, scanning down, where most of the head's columns differ from the
+ * background colour sampled along the top edge. Returns 1 and sets *y when
+ * the background is plain enough to tell; 0 otherwise. Pure C. */
+int idp__crown_from_pixels(const uint8_t *rgb, int w, int h, size_t stride,
+                           const idp_point lm[IDP_LANDMARKS], double *y);
+
+/*
+ * Head pose from 68 landmarks by fitting a generic 3-D face model
+ * (6 points: nose tip 30, chin 8, eye corners 36/45, mouth corners 48/54)
+ * with a pinhole camera, focal length `focal` px, principal point at the
+ * image centre. Angles in degrees: yaw > 0 when the face turns towards
+ * image right, pitch > 0 when the chin goes up, roll > 0 clockwise in the
+ * image. Returns 0 on success, -1 when the fit does not converge.
+ */
+int idp__pose_estimate(const idp_point lm[IDP_LANDMARKS], int img_w, int img_h,
+                       double focal, double *yaw, double *pitch, double *roll);
+
+/* Hasler & Suesstrunk (2003) colourfulness of an RGB image, sampled on a
+ * grid of at most ~256k pixels. 0 for grey. */
+double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride);
+
+/* ---- reports and the check framework ---- */
+
+#define IDP__MAX_CHECKS 64
+
+struct idp_report {
+    char *file;
+    char profile[IDP_ID_LEN];
+    idp_mode mode;
+    idp_verdict verdict;
+    idp_status error_code; /* IDP_OK unless verdict is error */
+    char *error_message;
+    int has_image;
+    idp_image_info info;
+    idp_face *faces;
+    size_t n_faces;
+    idp_measurements m;
+    idp_check_result checks[IDP__MAX_CHECKS];
+    size_t n_checks;
+};
+
+/* An empty report (verdict pass, no checks) for `file`. */
+idp_status idp__report_new(const char *file, const idp_check_options *opt,
+                           idp_report **out);
+
+/* What every rule reads. `subject` is NULL when no face was found. */
+typedef struct idp__check_env {
+    const idp_image *img;
+    const idp_profile *p;
+    idp_mode mode;
+    const idp_face *faces;
+    size_t n_faces;
+    const idp_face *subject;
+    const idp_measurements *m;
+    double sx, sy; /* image size / profile nominal size */
+} idp__check_env;
+
+typedef void (*idp__check_fn)(const idp__check_env *env, idp_check_result *r);
+
+typedef struct idp__check_def {
+    const char *id;
+    idp__check_fn fn;
+} idp__check_def;
+
+/* Run every rule of the table in order; sets r->checks and the verdict. */
+void idp__run_checks(const idp__check_env *env, idp_report *r);
+
+/* Result helpers: status + value + unit; the limit text; the two
+ * messages, both formatted from the same arguments (same order). */
+void idp__res(idp_check_result *r, idp_check_status st, double value,
+              const char *unit);
+void idp__res_limit(idp_check_result *r, const char *fmt, ...)
+    IDP__PRINTF(2, 3);
+void idp__res_msg(idp_check_result *r, const char *zh, const char *en, ...);
+/* Skip with a reason (value NaN). */
+void idp__res_skip(idp_check_result *r, const char *zh, const char *en);
+/* The "no face" skip shared by every face rule. */
+void idp__res_no_face(idp_check_result *r);
+
+/* Grade v: pass at/below `warn`, warn up to `fail`, fail above. */
+idp_check_status idp__grade_high(double v, double warn, double fail);
+/* Grade v: pass at/above `warn`, warn down to `fail`, fail below. */
+idp_check_status idp__grade_low(double v, double warn, double fail);
+
+/* Is v inside band b scaled by s? (unbounded sides always hold) */
+int idp__band_holds(idp_band b, double s, double v);
+/* "50-110 px", ">= 50 px", "<= 234 px" for band b scaled by s. */
+void idp__band_text(idp_band b, double s, const char *unit, char *buf,
+                    size_t len);
+
+/* ---- crop planning (pure geometry, shared with photo-make) ---- */
+
+typedef struct idp__crop_plan {
+    int feasible;   /* 0: no scale meets face width and the vertical bands */
+    double k;       /* output px per input px */
+    idp_rect crop;  /* in input pixels; may extend outside the image */
+    double eye_out; /* eye line y in the output */
+    double crown_out;
+} idp__crop_plan;
+
+void idp__plan_crop(const idp_profile *p, const idp_measurements *m,
+                    idp__crop_plan *plan);
+
+#endif /* IDP_INTERNAL_H */
