@@ -1,0 +1,115 @@
+/*
+ * analyse.c - idp_check(): detect, measure the subject, run the rules.
+ */
+#include "idp_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void measure_subject(const idp_image *img, const idp_face *f,
+                            idp_measurements *m)
+{
+    double crown = NAN, yaw = NAN, pitch = NAN, roll = NAN;
+    double focal = fmax(img->width, img->height);
+    idp__measure_landmarks(f->landmarks, m);
+    m->head_top_from_pixels =
+        idp__crown_from_pixels(img->pixels, img->width, img->height,
+                               img->stride, f->landmarks, &crown);
+    if (!m->head_top_from_pixels)
+        crown = idp__crown_from_landmarks(f->landmarks);
+    m->head_top_y = crown;
+    m->head_height = m->chin_y - crown;
+    if (idp__pose_estimate(f->landmarks, img->width, img->height, focal, &yaw,
+                           &pitch, &roll) == 0) {
+        m->yaw_deg = yaw;
+        m->pitch_deg = pitch;
+    }
+}
+
+static void empty_measurements(idp_measurements *m)
+{
+    double *fields[] = {
+        &m->eye_line_y,    &m->eye_distance,  &m->face_width,
+        &m->face_centre_x, &m->chin_y,        &m->head_top_y,
+        &m->head_height,   &m->roll_deg,      &m->yaw_deg,
+        &m->pitch_deg,     &m->eye_open_left, &m->eye_open_right,
+        &m->mouth_gap,     &m->colourfulness, &m->scale};
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        *fields[i] = NAN;
+    m->eye_left.x = m->eye_left.y = NAN;
+    m->eye_right.x = m->eye_right.y = NAN;
+}
+
+static const idp_face *find_subject(const idp_report *r)
+{
+    for (size_t i = 0; i < r->n_faces; i++)
+        if (r->faces[i].is_subject)
+            return &r->faces[i];
+    return NULL;
+}
+
+static idp_status detect_into(idp_ctx *ctx, const idp_image *img,
+                              const idp_profile *p, idp_report *r)
+{
+    idp_face *faces = calloc(IDP__MAX_FACES, sizeof *faces);
+    size_t n = 0;
+    idp_status st;
+    if (!faces)
+        return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
+    st = idp__detect_faces(ctx, img, &p->limits, faces, &n);
+    if (st != IDP_OK) {
+        free(faces);
+        return st;
+    }
+    r->faces = faces;
+    r->n_faces = n;
+    return IDP_OK;
+}
+
+idp_status idp_check(idp_ctx *ctx, const idp_image *img,
+                     const idp_check_options *opt, idp_report **out)
+{
+    idp_check_options o = {idp_profile_default(), IDP_MODE_FINAL};
+    idp__check_env env;
+    idp_report *r = NULL;
+    idp_status st;
+    if (!out)
+        return IDP_E_INVALID_ARG;
+    *out = NULL;
+    if (!ctx || !img)
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "no image");
+    if (opt)
+        o = *opt;
+    if (!o.profile)
+        o.profile = idp_profile_default();
+    st = idp__report_new(idp_image_name(img), &o, &r);
+    if (st == IDP_OK)
+        st = detect_into(ctx, img, o.profile, r);
+    if (st != IDP_OK) {
+        idp_report_free(r);
+        return st;
+    }
+    r->has_image = 1;
+    r->info = img->info;
+    empty_measurements(&r->m);
+    memset(&env, 0, sizeof env);
+    env.subject = find_subject(r);
+    if (env.subject)
+        measure_subject(img, env.subject, &r->m);
+    r->m.colourfulness =
+        idp__colourfulness(img->pixels, img->width, img->height, img->stride);
+    r->m.scale = (double)img->height / o.profile->height;
+    env.img = img;
+    env.p = o.profile;
+    env.mode = o.mode;
+    env.faces = r->faces;
+    env.n_faces = r->n_faces;
+    env.m = &r->m;
+    env.sx = (double)img->width / o.profile->width;
+    env.sy = r->m.scale;
+    idp__run_checks(&env, r);
+    *out = r;
+    return IDP_OK;
+}

@@ -1,0 +1,143 @@
+/*
+ * checks.c - the table of rules and the helpers every rule uses. A rule is
+ * one function that reads an idp__check_env and fills one result; its id
+ * is stable (JSON, docs and tests use it). Order here is report order.
+ */
+#include "checks.h"
+
+#include <math.h>
+#include <string.h>
+
+static const idp__check_def table[] = {
+    {"face_count", idp__check_face_count},
+    {"face_resolution", idp__check_face_resolution},
+    {"head_top", idp__check_head_top},
+    {"eye_line", idp__check_eye_line},
+    {"face_width", idp__check_face_width},
+    {"head_height", idp__check_head_height},
+    {"face_centred", idp__check_face_centred},
+    {"head_cropped", idp__check_head_cropped},
+    {"head_roll", idp__check_head_roll},
+    {"head_yaw", idp__check_head_yaw},
+    {"head_pitch", idp__check_head_pitch},
+    {"eyes_open", idp__check_eyes_open},
+    {"mouth_closed", idp__check_mouth_closed},
+    {"colour_photo", idp__check_colour_photo},
+    {"file_format", idp__check_file_format},
+    {"dimensions", idp__check_dimensions},
+    {"file_size", idp__check_file_size},
+    {"dpi", idp__check_dpi},
+};
+
+#define N_CHECKS (sizeof table / sizeof table[0])
+
+size_t idp_check_id_count(void)
+{
+    return N_CHECKS;
+}
+
+const char *idp_check_id_at(size_t i)
+{
+    return i < N_CHECKS ? table[i].id : NULL;
+}
+
+static idp_verdict worst(idp_verdict v, idp_check_status s)
+{
+    if (s == IDP_FAIL)
+        return IDP_VERDICT_FAIL;
+    if (s == IDP_WARN && v == IDP_VERDICT_PASS)
+        return IDP_VERDICT_WARN;
+    return v;
+}
+
+void idp__run_checks(const idp__check_env *env, idp_report *r)
+{
+    size_t i;
+    r->verdict = IDP_VERDICT_PASS;
+    r->n_checks = 0;
+    for (i = 0; i < N_CHECKS && i < IDP__MAX_CHECKS; i++) {
+        idp_check_result *c = &r->checks[r->n_checks++];
+        memset(c, 0, sizeof *c);
+        c->id = table[i].id;
+        c->value = NAN;
+        table[i].fn(env, c);
+        r->verdict = worst(r->verdict, c->status);
+    }
+}
+
+void idp__res(idp_check_result *r, idp_check_status st, double value,
+              const char *unit)
+{
+    r->status = st;
+    r->value = value;
+    idp__strlcpy(r->unit, unit ? unit : "", sizeof r->unit);
+}
+
+void idp__res_limit(idp_check_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->limit, sizeof r->limit, fmt, ap);
+    va_end(ap);
+}
+
+void idp__res_msg(idp_check_result *r, const char *zh, const char *en, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, en);
+    va_copy(ap2, ap);
+    vsnprintf(r->message_zh, sizeof r->message_zh, zh, ap);
+    vsnprintf(r->message_en, sizeof r->message_en, en, ap2);
+    va_end(ap2);
+    va_end(ap);
+}
+
+void idp__res_skip(idp_check_result *r, const char *zh, const char *en)
+{
+    idp__res(r, IDP_SKIP, NAN, "");
+    idp__strlcpy(r->message_zh, zh, sizeof r->message_zh);
+    idp__strlcpy(r->message_en, en, sizeof r->message_en);
+}
+
+void idp__res_no_face(idp_check_result *r)
+{
+    idp__res_skip(r, "未检测到人脸，无法判断", "no face found: cannot judge");
+}
+
+idp_check_status idp__grade_high(double v, double warn, double fail)
+{
+    if (isnan(v) || v > fail)
+        return IDP_FAIL;
+    return v > warn ? IDP_WARN : IDP_PASS;
+}
+
+idp_check_status idp__grade_low(double v, double warn, double fail)
+{
+    if (isnan(v) || v < fail)
+        return IDP_FAIL;
+    return v < warn ? IDP_WARN : IDP_PASS;
+}
+
+int idp__band_holds(idp_band b, double s, double v)
+{
+    if (isnan(v))
+        return 0;
+    if (b.has_min && v < b.min * s)
+        return 0;
+    if (b.has_max && v > b.max * s)
+        return 0;
+    return 1;
+}
+
+void idp__band_text(idp_band b, double s, const char *unit, char *buf,
+                    size_t len)
+{
+    if (b.has_min && b.has_max)
+        snprintf(buf, len, "%.0f-%.0f %s", b.min * s, b.max * s, unit);
+    else if (b.has_min)
+        snprintf(buf, len, ">= %.0f %s", b.min * s, unit);
+    else if (b.has_max)
+        snprintf(buf, len, "<= %.0f %s", b.max * s, unit);
+    else
+        snprintf(buf, len, "any");
+}

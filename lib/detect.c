@@ -1,0 +1,120 @@
+/*
+ * detect.c - find every face and fit its landmarks.
+ *
+ * Detection runs on a grey copy whose long side is at most DETECT_LONG px
+ * (a 12 MP photo is never searched at full size). A second pass on a 2x
+ * upsampled copy runs when nothing was found or when a face of comparable
+ * size to the subject could be below the HOG window (~80 px). Landmarks are
+ * fitted on a crop around each face, scaled so the face is about
+ * LANDMARK_FACE_PX wide (never upscaled), and mapped back to input pixels.
+ */
+#include "face_dlib.h"
+#include "idp_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DETECT_LONG       800.0
+#define UPSAMPLE_MAX_LONG 1000.0 /* upsample only images this small */
+#define HOG_MIN_PX        80.0   /* smallest face HOG finds unscaled */
+#define LANDMARK_FACE_PX  300.0
+
+static double long_side(double w, double h)
+{
+    return w > h ? w : h;
+}
+
+static int needs_upsample(const idp__detection *d, size_t n, int w, int h,
+                          double ratio)
+{
+    if (long_side(w, h) > UPSAMPLE_MAX_LONG)
+        return 0;
+    if (n == 0)
+        return 1;
+    /* d[0] is the surest; a counted 2nd face is >= ratio of its width */
+    return d[0].box.w * ratio < HOG_MIN_PX;
+}
+
+static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
+                               const idp_image *img, double ratio,
+                               idp__detection *dets, size_t *n)
+{
+    double long_px = long_side(img->width, img->height);
+    double scale = long_px > DETECT_LONG ? DETECT_LONG / long_px : 1.0;
+    idp_rect all = {0, 0, img->width, img->height};
+    uint8_t *g = NULL;
+    int w = 0, h = 0;
+    idp_status st = idp__image_grey(ctx, img, all, scale, &g, &w, &h);
+    if (st != IDP_OK)
+        return st;
+    st = idp__bridge_detect(b, g, w, h, (size_t)w, 0, 0.0, dets, IDP__MAX_FACES,
+                            n, ctx->error, sizeof ctx->error);
+    if (st == IDP_OK && needs_upsample(dets, *n, w, h, ratio))
+        st = idp__bridge_detect(b, g, w, h, (size_t)w, 1, 0.0, dets,
+                                IDP__MAX_FACES, n, ctx->error,
+                                sizeof ctx->error);
+    free(g);
+    for (size_t i = 0; st == IDP_OK && i < *n; i++) {
+        dets[i].box.x /= scale;
+        dets[i].box.y /= scale;
+        dets[i].box.w /= scale;
+        dets[i].box.h /= scale;
+    }
+    return st;
+}
+
+static idp_status fit_landmarks(idp_ctx *ctx, struct idp__face_bridge *b,
+                                const idp_image *img, idp_face *f)
+{
+    double s = fmin(1.0, LANDMARK_FACE_PX / fmax(1.0, f->box.w));
+    idp_rect roi = {floor(f->box.x - f->box.w * 0.5),
+                    floor(f->box.y - f->box.h * 0.5), 0, 0};
+    idp_rect box;
+    uint8_t *g = NULL;
+    int w = 0, h = 0;
+    idp_status st;
+    roi.w = ceil(f->box.w * 2.0) + 1;
+    roi.h = ceil(f->box.h * 2.0) + 1;
+    roi.x = fmax(0, roi.x);
+    roi.y = fmax(0, roi.y);
+    st = idp__image_grey(ctx, img, roi, s, &g, &w, &h);
+    if (st != IDP_OK)
+        return st;
+    box.x = (f->box.x - roi.x) * s;
+    box.y = (f->box.y - roi.y) * s;
+    box.w = f->box.w * s;
+    box.h = f->box.h * s;
+    st = idp__bridge_landmarks(b, g, w, h, (size_t)w, box, f->landmarks,
+                               ctx->error, sizeof ctx->error);
+    free(g);
+    for (int i = 0; st == IDP_OK && i < IDP_LANDMARKS; i++) {
+        f->landmarks[i].x = f->landmarks[i].x / s + roi.x;
+        f->landmarks[i].y = f->landmarks[i].y / s + roi.y;
+    }
+    return st;
+}
+
+idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
+                             const idp_thresholds *lim, idp_face *faces,
+                             size_t *n_out)
+{
+    idp__detection dets[IDP__MAX_FACES];
+    struct idp__face_bridge *b = NULL;
+    size_t n = 0, i;
+    idp_status st = idp__ctx_face_bridge(ctx, &b);
+    *n_out = 0;
+    if (st == IDP_OK)
+        st = run_detector(ctx, b, img, lim->second_face_ratio, dets, &n);
+    for (i = 0; st == IDP_OK && i < n; i++) {
+        memset(&faces[i], 0, sizeof faces[i]);
+        faces[i].box = dets[i].box;
+        faces[i].score = dets[i].score;
+        st = fit_landmarks(ctx, b, img, &faces[i]);
+    }
+    if (st != IDP_OK)
+        return st;
+    idp__faces_classify(faces, n, lim->second_face_ratio);
+    *n_out = n;
+    return IDP_OK;
+}

@@ -1,0 +1,396 @@
+/*
+ * face_dlib.cpp - the dlib bridge: HOG frontal face detector and 68-point
+ * shape predictor behind the C interface of face_dlib.h.
+ *
+ * The only C++ file of the library. The body of every extern "C" function
+ * is one try block ending in catch (...), so no exception crosses into C:
+ * each becomes a status and a message copied into the caller's buffer.
+ * (They are not declared noexcept: face_dlib.h, shared with C, does not
+ * say so, and C++ rejects a definition whose exception specification
+ * differs from its declaration.)
+ * The caller's grey pixels are read in place through dlib's generic image
+ * interface (no copy); only an upsampled image is allocated here.
+ */
+#include "face_dlib.h"
+
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/image_processing/shape_predictor.h>
+#include <dlib/image_transforms/interpolation.h>
+#include <dlib/serialize.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <vector>
+
+struct idp__face_bridge {
+    dlib::frontal_face_detector detector;
+    dlib::shape_predictor predictor;
+};
+
+namespace
+{
+
+/* Each upsampling about doubles both sides (pyramid_up gives 2w + 2 by
+ * 2h + 1); 4 levels turn 2000 px into 32000. */
+const int max_upsample = 4;
+
+/* A borrowed 8-bit grey buffer, read-only, seen through dlib's generic
+ * image interface (dlib/image_processing/generic_image.h). Found by ADL. */
+struct grey_view {
+    const uint8_t *data;
+    long rows, cols, step;
+};
+
+long num_rows(const grey_view &img)
+{
+    return img.rows;
+}
+
+long num_columns(const grey_view &img)
+{
+    return img.cols;
+}
+
+long width_step(const grey_view &img)
+{
+    return img.step;
+}
+
+const void *image_data(const grey_view &img)
+{
+    return img.data;
+}
+
+} // namespace
+
+namespace dlib
+{
+template <> struct image_traits<grey_view> {
+    typedef unsigned char pixel_type;
+};
+} // namespace dlib
+
+namespace
+{
+
+/* Replace line breaks and tabs (dlib's messages have them) by spaces,
+ * squeeze runs of spaces and drop trailing ones: one line. */
+void one_line(char *s)
+{
+    char *out = s;
+    for (const char *in = s; *in != '\0'; in++) {
+        char c = (*in == '\n' || *in == '\r' || *in == '\t') ? ' ' : *in;
+        if (c == ' ' && (out == s || out[-1] == ' '))
+            continue;
+        *out++ = c;
+    }
+    while (out > s && out[-1] == ' ')
+        out--;
+    *out = '\0';
+}
+
+/* Copy a formatted message into err (may be NULL / 0) and return code. */
+idp_status fail(char *err, size_t err_len, idp_status code, const char *fmt,
+                ...) IDP__PRINTF(4, 5);
+
+idp_status fail(char *err, size_t err_len, idp_status code, const char *fmt,
+                ...)
+{
+    if (err == NULL || err_len == 0)
+        return code;
+    va_list ap;
+    va_start(ap, fmt);
+    int r = std::vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        err[0] = '\0';
+    one_line(err);
+    return code;
+}
+
+const char *or_null(const char *s)
+{
+    return s != NULL ? s : "(null)";
+}
+
+/* dlib wraps the reason: "An error occurred while trying to read the
+ * first object from the file '...'.\nERROR: <reason>"; keep the reason. */
+const char *dlib_reason(const char *what)
+{
+    const char *r = std::strstr(what, "ERROR: ");
+    return r != NULL ? r + 7 : what;
+}
+
+idp_status check_readable(const char *path, char *err, size_t err_len)
+{
+    std::FILE *f = std::fopen(path, "rb");
+    if (f != NULL) {
+        std::fclose(f);
+        return IDP_OK;
+    }
+    if (errno == ENOENT || errno == ENOTDIR)
+        return fail(err, err_len, IDP_E_MODEL, "%s: no such model file", path);
+    if (errno == EACCES)
+        return fail(err, err_len, IDP_E_MODEL,
+                    "%s: permission denied reading model file", path);
+    return fail(err, err_len, IDP_E_MODEL, "%s: cannot read model file", path);
+}
+
+/* A corrupt file can ask for absurd sizes: a failed allocation while
+ * reading the model is reported as a model error, not as IDP_E_NOMEM. */
+idp_status read_predictor(const char *path, dlib::shape_predictor &sp,
+                          char *err, size_t err_len)
+{
+    try {
+        dlib::deserialize(path) >> sp;
+    } catch (const std::bad_alloc &) {
+        return fail(err, err_len, IDP_E_MODEL,
+                    "%s: cannot load face model: out of memory "
+                    "(corrupt file?)",
+                    path);
+    } catch (const std::length_error &) {
+        return fail(err, err_len, IDP_E_MODEL,
+                    "%s: cannot load face model: impossible size "
+                    "(corrupt file?)",
+                    path);
+    }
+    if (sp.num_parts() != IDP_LANDMARKS)
+        return fail(err, err_len, IDP_E_MODEL,
+                    "%s: face model has %lu landmarks, expected %d", path,
+                    sp.num_parts(), IDP_LANDMARKS);
+    return IDP_OK;
+}
+
+idp_status load(const char *path, idp__face_bridge **out, char *err,
+                size_t err_len)
+{
+    idp_status s = check_readable(path, err, err_len);
+    if (s != IDP_OK)
+        return s;
+    std::unique_ptr<idp__face_bridge> b(new idp__face_bridge());
+    s = read_predictor(path, b->predictor, err, err_len);
+    if (s != IDP_OK)
+        return s;
+    b->detector = dlib::get_frontal_face_detector();
+    *out = b.release();
+    return IDP_OK;
+}
+
+/* Common argument checks of detect and landmarks; who names the caller. */
+idp_status check_image(const char *who, const idp__face_bridge *b,
+                       const uint8_t *grey, int w, int h, size_t stride,
+                       char *err, size_t err_len)
+{
+    if (b == NULL || grey == NULL)
+        return fail(err, err_len, IDP_E_INVALID_ARG, "%s: %s is null", who,
+                    b == NULL ? "bridge" : "image");
+    if (w <= 0 || h <= 0 || stride < (size_t)w || stride > LONG_MAX)
+        return fail(err, err_len, IDP_E_INVALID_ARG,
+                    "%s: bad image geometry %dx%d, stride %zu", who, w, h,
+                    stride);
+    return IDP_OK;
+}
+
+grey_view make_view(const uint8_t *grey, int w, int h, size_t stride)
+{
+    grey_view v = {grey, h, w, (long)stride};
+    return v;
+}
+
+/* Map an inclusive dlib box back from an upsampled image. pyramid_up
+ * resizes so that pixel centres map linearly, x = x_big * sx with
+ * sx = (w - 1) / (w_big - 1), so the box's extent [left - 0.5,
+ * right + 0.5] maps to [(left - 0.5) * sx, ...]. sx = 1: unchanged. */
+idp_rect box_from_dlib(const dlib::rectangle &r, double sx, double sy)
+{
+    idp_rect out;
+    out.x = (r.left() - 0.5) * sx + 0.5;
+    out.y = (r.top() - 0.5) * sy + 0.5;
+    out.w = r.width() * sx;
+    out.h = r.height() * sy;
+    return out;
+}
+
+/* Run the detector, upsampling first; boxes in the caller's coordinates,
+ * unsorted. */
+void run_detector(idp__face_bridge *b, const grey_view &img, int upsample,
+                  double threshold, std::vector<idp__detection> &found)
+{
+    std::vector<dlib::rect_detection> dets;
+    double sx = 1.0;
+    double sy = 1.0;
+    if (upsample == 0) {
+        b->detector(img, dets, threshold);
+    } else {
+        dlib::array2d<unsigned char> big;
+        dlib::pyramid_up(img, big, dlib::pyramid_down<2>());
+        for (int i = 1; i < upsample; i++)
+            dlib::pyramid_up(big);
+        b->detector(big, dets, threshold);
+        sx = (img.cols - 1.0) / std::max(big.nc() - 1L, 1L);
+        sy = (img.rows - 1.0) / std::max(big.nr() - 1L, 1L);
+    }
+    for (const dlib::rect_detection &d : dets) {
+        if (!(d.detection_confidence >= threshold))
+            continue;
+        idp__detection out;
+        out.box = box_from_dlib(d.rect, sx, sy);
+        out.score = d.detection_confidence;
+        found.push_back(out);
+    }
+}
+
+bool by_score(const idp__detection &a, const idp__detection &b)
+{
+    return a.score > b.score;
+}
+
+idp_status detect(idp__face_bridge *b, const uint8_t *grey, int w, int h,
+                  size_t stride, int upsample, double threshold,
+                  idp__detection *dets, size_t max, size_t *n, char *err,
+                  size_t err_len)
+{
+    const char *who = "face detector";
+    idp_status s = check_image(who, b, grey, w, h, stride, err, err_len);
+    if (s != IDP_OK)
+        return s;
+    if ((dets == NULL && max > 0) || upsample < 0 || upsample > max_upsample ||
+        std::isnan(threshold))
+        return fail(err, err_len, IDP_E_INVALID_ARG,
+                    "%s: bad arguments (upsample %d, max %zu)", who, upsample,
+                    max);
+
+    std::vector<idp__detection> found;
+    run_detector(b, make_view(grey, w, h, stride), upsample, threshold, found);
+    std::stable_sort(found.begin(), found.end(), by_score);
+    size_t count = std::min(found.size(), max);
+    std::copy(found.begin(), found.begin() + count, dets);
+    *n = count;
+    return IDP_OK;
+}
+
+bool box_ok(const idp_rect &r)
+{
+    const double lim = 1e9;
+    return std::fabs(r.x) < lim && std::fabs(r.y) < lim && r.w >= 1.0 &&
+           r.h >= 1.0 && r.w < lim && r.h < lim;
+}
+
+idp_status landmarks(idp__face_bridge *b, const uint8_t *grey, int w, int h,
+                     size_t stride, idp_rect box, idp_point *pts, char *err,
+                     size_t err_len)
+{
+    const char *who = "landmark predictor";
+    idp_status s = check_image(who, b, grey, w, h, stride, err, err_len);
+    if (s != IDP_OK)
+        return s;
+    if (pts == NULL || !box_ok(box))
+        return fail(err, err_len, IDP_E_INVALID_ARG, "%s: %s", who,
+                    pts == NULL ? "points are null" : "bad face box");
+
+    dlib::rectangle r(std::lround(box.x), std::lround(box.y),
+                      std::lround(box.x + box.w) - 1,
+                      std::lround(box.y + box.h) - 1);
+    dlib::full_object_detection shape =
+        b->predictor(make_view(grey, w, h, stride), r);
+    for (unsigned long i = 0; i < IDP_LANDMARKS; i++) {
+        pts[i].x = (double)shape.part(i).x();
+        pts[i].y = (double)shape.part(i).y();
+    }
+    return IDP_OK;
+}
+
+} // namespace
+
+extern "C" idp_status idp__bridge_new(const char *model_path,
+                                      idp__face_bridge **out, char *err,
+                                      size_t err_len) noexcept
+{
+    const char *path = or_null(model_path);
+    try {
+        if (out == NULL)
+            return fail(err, err_len, IDP_E_INVALID_ARG,
+                        "%s: face model: output is null", path);
+        *out = NULL;
+        if (model_path == NULL)
+            return fail(err, err_len, IDP_E_INVALID_ARG,
+                        "face model: path is null");
+        return load(model_path, out, err, err_len);
+    } catch (const std::bad_alloc &) {
+        return fail(err, err_len, IDP_E_NOMEM,
+                    "%s: out of memory loading face model", path);
+    } catch (const dlib::serialization_error &e) {
+        return fail(err, err_len, IDP_E_MODEL, "%s: cannot load face model: %s",
+                    path, dlib_reason(e.what()));
+    } catch (const std::exception &e) {
+        return fail(err, err_len, IDP_E_INTERNAL,
+                    "%s: cannot load face model: %s", path,
+                    dlib_reason(e.what()));
+    } catch (...) {
+        return fail(err, err_len, IDP_E_INTERNAL,
+                    "%s: cannot load face model: unknown exception", path);
+    }
+}
+
+extern "C" void idp__bridge_free(idp__face_bridge *b) noexcept
+{
+    delete b;
+}
+
+extern "C" idp_status idp__bridge_detect(idp__face_bridge *b,
+                                         const uint8_t *grey, int w, int h,
+                                         size_t stride, int upsample,
+                                         double threshold, idp__detection *dets,
+                                         size_t max, size_t *n, char *err,
+                                         size_t err_len) noexcept
+{
+    try {
+        if (n == NULL)
+            return fail(err, err_len, IDP_E_INVALID_ARG,
+                        "face detector: count is null");
+        *n = 0;
+        return detect(b, grey, w, h, stride, upsample, threshold, dets, max, n,
+                      err, err_len);
+    } catch (const std::bad_alloc &) {
+        return fail(err, err_len, IDP_E_NOMEM, "face detector: out of memory");
+    } catch (const dlib::serialization_error &e) {
+        return fail(err, err_len, IDP_E_MODEL, "face detector: %s", e.what());
+    } catch (const std::exception &e) {
+        return fail(err, err_len, IDP_E_INTERNAL, "face detector: %s",
+                    e.what());
+    } catch (...) {
+        return fail(err, err_len, IDP_E_INTERNAL,
+                    "face detector: unknown exception");
+    }
+}
+
+extern "C" idp_status idp__bridge_landmarks(idp__face_bridge *b,
+                                            const uint8_t *grey, int w, int h,
+                                            size_t stride, idp_rect box,
+                                            idp_point pts[IDP_LANDMARKS],
+                                            char *err, size_t err_len) noexcept
+{
+    try {
+        return landmarks(b, grey, w, h, stride, box, pts, err, err_len);
+    } catch (const std::bad_alloc &) {
+        return fail(err, err_len, IDP_E_NOMEM,
+                    "landmark predictor: out of memory");
+    } catch (const dlib::serialization_error &e) {
+        return fail(err, err_len, IDP_E_MODEL, "landmark predictor: %s",
+                    e.what());
+    } catch (const std::exception &e) {
+        return fail(err, err_len, IDP_E_INTERNAL, "landmark predictor: %s",
+                    e.what());
+    } catch (...) {
+        return fail(err, err_len, IDP_E_INTERNAL,
+                    "landmark predictor: unknown exception");
+    }
+}

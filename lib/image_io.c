@@ -1,0 +1,310 @@
+/*
+ * image_io.c - decoding through libvips: format by content, a loader allow
+ * list, the pixel limit, EXIF orientation and conversion of any colour
+ * space, depth or alpha to 8-bit sRGB. The only file that calls libvips
+ * for decoding.
+ */
+#include "idp_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <vips/vips.h>
+
+static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
+static int vips_ok;
+
+static void vips_start(void)
+{
+    vips_ok = VIPS_INIT("idphoto") == 0;
+    if (!vips_ok)
+        return;
+    /* Refuse loaders libvips marks untrusted (e.g. matlab, openslide). */
+    vips_block_untrusted_set(TRUE);
+    /* Each photo is decoded once: the operation cache only holds memory. */
+    vips_cache_set_max(0);
+}
+
+idp_status idp__vips_init(idp_ctx *ctx)
+{
+    pthread_once(&vips_once, vips_start);
+    if (!vips_ok)
+        return idp__fail(ctx, IDP_E_INTERNAL, "cannot start libvips");
+    return IDP_OK;
+}
+
+/* Loader class ("VipsForeignLoadJpegFile") -> format; others refused. */
+static const char *format_of_loader(const char *loader)
+{
+    static const char *const map[][2] = {
+        {"VipsForeignLoadJpeg", "jpeg"}, {"VipsForeignLoadPng", "png"},
+        {"VipsForeignLoadWebp", "webp"}, {"VipsForeignLoadHeif", "heif"},
+        {"VipsForeignLoadTiff", "tiff"}, {"VipsForeignLoadGif", "gif"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strncmp(loader, map[i][0], strlen(map[i][0])) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+static idp_status vips_fail(idp_ctx *ctx, idp_status code, const char *name,
+                            const char *what)
+{
+    char buf[IDP__ERROR_LEN];
+    char *nl;
+    idp__strlcpy(buf, vips_error_buffer(), sizeof buf);
+    vips_error_clear();
+    nl = strchr(buf, '\n');
+    if (nl)
+        *nl = '\0';
+    if (buf[0])
+        return idp__fail(ctx, code, "%s: %s (%s)", name, what, buf);
+    return idp__fail(ctx, code, "%s: %s", name, what);
+}
+
+static void read_info(VipsImage *im, const char *format, int64_t bytes,
+                      idp_image_info *info)
+{
+    VipsInterpretation in = vips_image_get_interpretation(im);
+    memset(info, 0, sizeof *info);
+    idp__strlcpy(info->format, format, sizeof info->format);
+    info->file_bytes = bytes;
+    info->has_density = vips_image_get_typeof(im, "resolution-unit") != 0;
+    info->dpi_x = info->has_density ? im->Xres * 25.4 : 0;
+    info->dpi_y = info->has_density ? im->Yres * 25.4 : 0;
+    info->orientation = vips_image_get_orientation(im);
+    info->bands = im->Bands;
+    info->bits = (int)(vips_format_sizeof(im->BandFmt) * 8);
+    info->has_alpha = vips_image_hasalpha(im);
+    info->has_icc = vips_image_get_typeof(im, VIPS_META_ICC_NAME) != 0;
+    info->has_exif = vips_image_get_typeof(im, VIPS_META_EXIF_NAME) != 0;
+    idp__strlcpy(info->interpretation,
+                 vips_enum_nick(VIPS_TYPE_INTERPRETATION, (int)in),
+                 sizeof info->interpretation);
+}
+
+/* ICC-managed import where a profile is embedded, else colourspace. */
+static int to_srgb(VipsImage *in, VipsImage **out)
+{
+    if (vips_image_get_typeof(in, VIPS_META_ICC_NAME) &&
+        vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
+                           VIPS_INTENT_PERCEPTUAL, NULL) == 0)
+        return 0;
+    vips_error_clear();
+    return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, NULL);
+}
+
+/* autorot -> sRGB -> flatten alpha on white -> 3 bands of uchar. */
+static int normalise(VipsImage *in, VipsImage **out)
+{
+    VipsImage *t[4] = {NULL, NULL, NULL, NULL};
+    VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+    int rc = -1;
+    if (vips_autorot(in, &t[0], NULL) || to_srgb(t[0], &t[1]))
+        goto done;
+    if (vips_image_hasalpha(t[1])) {
+        if (vips_flatten(t[1], &t[2], "background", white, NULL))
+            goto done;
+    } else if (vips_copy(t[1], &t[2], NULL)) {
+        goto done;
+    }
+    if (vips_extract_band(t[2], &t[3], 0, "n", 3, NULL) ||
+        vips_cast(t[3], out, VIPS_FORMAT_UCHAR, "shift", FALSE, NULL))
+        goto done;
+    rc = 0;
+done:
+    for (int i = 3; i >= 0; i--)
+        if (t[i])
+            g_object_unref(t[i]);
+    vips_area_unref(VIPS_AREA(white));
+    return rc;
+}
+
+static idp_status check_size(idp_ctx *ctx, VipsImage *im, const char *name)
+{
+    uint64_t px = (uint64_t)im->Xsize * (uint64_t)im->Ysize;
+    if (px > ctx->max_pixels)
+        return idp__fail(ctx, IDP_E_TOO_LARGE,
+                         "%s: %dx%d is more than the %llu pixels allowed", name,
+                         im->Xsize, im->Ysize,
+                         (unsigned long long)ctx->max_pixels);
+    return IDP_OK;
+}
+
+static idp_status to_image(idp_ctx *ctx, VipsImage *src, const char *name,
+                           idp_image *img)
+{
+    VipsImage *rgb = NULL;
+    size_t len = 0;
+    if (normalise(src, &rgb))
+        return vips_fail(ctx, IDP_E_DECODE, name, "cannot decode image");
+    img->pixels = vips_image_write_to_memory(rgb, &len);
+    img->width = rgb->Xsize;
+    img->height = rgb->Ysize;
+    img->stride = (size_t)img->width * 3;
+    g_object_unref(rgb);
+    if (!img->pixels || len != img->stride * (size_t)img->height)
+        return vips_fail(ctx, IDP_E_DECODE, name, "cannot decode image");
+    img->info.width = img->width;
+    img->info.height = img->height;
+    return IDP_OK;
+}
+
+/* Shared tail of both loaders: `src` is a lazily-opened vips image. */
+static idp_status finish_load(idp_ctx *ctx, VipsImage *src, const char *name,
+                              const char *format, int64_t bytes,
+                              idp_image **out)
+{
+    idp_image *img = calloc(1, sizeof *img);
+    idp_status st;
+    if (!img)
+        return idp__fail(ctx, IDP_E_NOMEM, "%s: out of memory", name);
+    img->name = strdup(name);
+    read_info(src, format, bytes, &img->info);
+    st = img->name ? check_size(ctx, src, name) : IDP_E_NOMEM;
+    if (st == IDP_OK)
+        st = to_image(ctx, src, name, img);
+    if (st != IDP_OK) {
+        idp_image_free(img);
+        return st;
+    }
+    *out = img;
+    return IDP_OK;
+}
+
+static const char *allowed_format(const char *loader)
+{
+    return loader ? format_of_loader(loader) : NULL;
+}
+
+idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
+{
+    struct stat sb;
+    const char *loader, *format;
+    VipsImage *src;
+    idp_status st;
+    if (!out)
+        return IDP_E_INVALID_ARG;
+    *out = NULL;
+    if (!ctx || !path)
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "no path");
+    st = idp__vips_init(ctx);
+    if (st != IDP_OK)
+        return st;
+    if (stat(path, &sb) != 0)
+        return idp__fail(ctx, IDP_E_IO, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return idp__fail(ctx, IDP_E_IO, "%s: not a regular file", path);
+    if (sb.st_size == 0)
+        return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", path);
+    loader = vips_foreign_find_load(path);
+    format = allowed_format(loader);
+    vips_error_clear();
+    if (!format)
+        return idp__fail(ctx, IDP_E_DECODE,
+                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",
+                         path);
+    src =
+        vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+    if (!src)
+        return vips_fail(ctx, IDP_E_DECODE, path, "cannot read image");
+    st = finish_load(ctx, src, path, format, (int64_t)sb.st_size, out);
+    g_object_unref(src);
+    return st;
+}
+
+idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
+                                 const char *name, idp_image **out)
+{
+    const char *loader, *format;
+    VipsImage *src;
+    idp_status st;
+    if (!out)
+        return IDP_E_INVALID_ARG;
+    *out = NULL;
+    if (!ctx || (!data && len))
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "no data");
+    name = name ? name : "(buffer)";
+    st = idp__vips_init(ctx);
+    if (st != IDP_OK)
+        return st;
+    if (len == 0)
+        return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", name);
+    loader = vips_foreign_find_load_buffer(data, len);
+    format = allowed_format(loader);
+    vips_error_clear();
+    if (!format)
+        return idp__fail(ctx, IDP_E_DECODE,
+                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",
+                         name);
+    src = vips_image_new_from_buffer(data, len, "", "fail_on",
+                                     VIPS_FAIL_ON_TRUNCATED, NULL);
+    if (!src)
+        return vips_fail(ctx, IDP_E_DECODE, name, "cannot read image");
+    st = finish_load(ctx, src, name, format, (int64_t)len, out);
+    g_object_unref(src);
+    return st;
+}
+
+static idp_rect clamp_roi(const idp_image *img, idp_rect r)
+{
+    double x0 = fmax(0, floor(r.x)), y0 = fmax(0, floor(r.y));
+    double x1 = fmin(img->width, ceil(r.x + r.w));
+    double y1 = fmin(img->height, ceil(r.y + r.h));
+    idp_rect c = {x0, y0, fmax(0, x1 - x0), fmax(0, y1 - y0)};
+    return c;
+}
+
+static int grey_pipeline(const idp_image *img, idp_rect roi, double scale,
+                         VipsImage **out)
+{
+    VipsImage *t[3] = {NULL, NULL, NULL};
+    int rc = -1;
+    t[0] = vips_image_new_from_memory(
+        img->pixels, img->stride * (size_t)img->height, img->width, img->height,
+        3, VIPS_FORMAT_UCHAR);
+    if (!t[0])
+        return -1;
+    t[0]->Type = VIPS_INTERPRETATION_sRGB;
+    if (vips_extract_area(t[0], &t[1], (int)roi.x, (int)roi.y, (int)roi.w,
+                          (int)roi.h, NULL) ||
+        vips_colourspace(t[1], &t[2], VIPS_INTERPRETATION_B_W, NULL))
+        goto done;
+    if (fabs(scale - 1.0) < 1e-9)
+        rc = vips_copy(t[2], out, NULL);
+    else
+        rc = vips_resize(t[2], out, scale, NULL);
+done:
+    for (int i = 2; i >= 0; i--)
+        if (t[i])
+            g_object_unref(t[i]);
+    return rc;
+}
+
+idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
+                           double scale, uint8_t **out, int *w, int *h)
+{
+    VipsImage *g = NULL;
+    size_t len = 0;
+    idp_status st = idp__vips_init(ctx);
+    *out = NULL;
+    if (st != IDP_OK)
+        return st;
+    roi = clamp_roi(img, roi);
+    if (roi.w < 1 || roi.h < 1 || !(scale > 0))
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "empty region");
+    if (grey_pipeline(img, roi, scale, &g))
+        return vips_fail(ctx, IDP_E_INTERNAL, idp_image_name(img),
+                         "cannot make grey copy");
+    *out = vips_image_write_to_memory(g, &len);
+    *w = g->Xsize;
+    *h = g->Ysize;
+    g_object_unref(g);
+    if (!*out)
+        return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
+    return IDP_OK;
+}
