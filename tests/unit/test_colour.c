@@ -1,0 +1,108 @@
+/*
+ * test_colour.c - idp__colourfulness (Hasler & Suesstrunk 2003) on grey,
+ * saturated and sepia-toned synthetic images.
+ */
+#include "check.h"
+#include "idp_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* A w x h image whose pixel (x, y) is f(x, y), rows padded by 5 bytes. */
+typedef void (*pixel_fn)(int x, int y, int w, int h, uint8_t out[3]);
+
+static double colourfulness_of(int w, int h, pixel_fn f)
+{
+    size_t stride = 3 * (size_t)w + 5;
+    uint8_t *img = calloc(stride * (size_t)h, 1);
+    double m;
+
+    if (!img)
+        return NAN;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            f(x, y, w, h, img + (size_t)y * stride + 3 * (size_t)x);
+    m = idp__colourfulness(img, w, h, stride);
+    free(img);
+    return m;
+}
+
+/* A diagonal ramp 0..255. */
+static double ramp(int x, int y, int w, int h)
+{
+    return 255.0 * (x + y) / (double)(w + h - 2);
+}
+
+static void grey(int x, int y, int w, int h, uint8_t out[3])
+{
+    uint8_t v = (uint8_t)lround(ramp(x, y, w, h));
+    out[0] = out[1] = out[2] = v;
+}
+
+/* Four saturated quadrants: red, green, blue, yellow. */
+static void saturated(int x, int y, int w, int h, uint8_t out[3])
+{
+    static const uint8_t c[4][3] = {
+        {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 0}};
+    int q = (x >= w / 2) + 2 * (y >= h / 2);
+    memcpy(out, c[q], 3);
+}
+
+/* Sepia: (R, G, B) = v (1.0, 0.85, 0.65), v a ramp over 0..255. */
+static void sepia(int x, int y, int w, int h, uint8_t out[3])
+{
+    double v = ramp(x, y, w, h);
+    out[0] = (uint8_t)lround(v);
+    out[1] = (uint8_t)lround(0.85 * v);
+    out[2] = (uint8_t)lround(0.65 * v);
+}
+
+/* Sepia over a portrait-like range, v in 60..220. */
+static void sepia_mid(int x, int y, int w, int h, uint8_t out[3])
+{
+    double v = 60.0 + 160.0 / 255.0 * ramp(x, y, w, h);
+    out[0] = (uint8_t)lround(v);
+    out[1] = (uint8_t)lround(0.85 * v);
+    out[2] = (uint8_t)lround(0.65 * v);
+}
+
+/* Soft natural colours: a skin-toned face-ish patch on a blue wall. */
+static void portrait(int x, int y, int w, int h, uint8_t out[3])
+{
+    double u = (x - w / 2.0) / (0.25 * w), v = (y - h / 2.0) / (0.3 * h);
+    static const uint8_t wall[3] = {100, 197, 255}, skin[3] = {225, 180, 150};
+    memcpy(out, u * u + v * v <= 1.0 ? skin : wall, 3);
+}
+
+int main(void)
+{
+    double g = colourfulness_of(480, 640, grey);
+    double s = colourfulness_of(480, 640, saturated);
+    double sp = colourfulness_of(480, 640, sepia);
+    double spm = colourfulness_of(480, 640, sepia_mid);
+    double p = colourfulness_of(480, 640, portrait);
+    double big = colourfulness_of(2000, 2000, saturated); /* grid step 4 */
+    double thin = colourfulness_of(1, 400000, saturated);
+
+    printf("grey %.3f, saturated %.1f, sepia 0..255 %.1f, sepia 60..220 "
+           "%.1f, portrait %.1f, 2000x2000 %.1f, 1x400000 %.1f\n",
+           g, s, sp, spm, p, big, thin);
+    CHECK(g < 0.5);
+    CHECK_NEAR(g, 0.0, 0.0); /* R = G = B: exactly 0 */
+    CHECK(s > 30.0);
+    CHECK_NEAR(big, s, 1.0); /* the grid sample agrees with every pixel */
+    CHECK(thin > 30.0);
+    CHECK(p > 30.0);
+    /*
+     * Sepia is not grey on this scale: rg = 0.15 v and yb = 0.275 v, so
+     * M = 0.313 (sd(v) + 0.3 mean(v)). With the diagonal ramp (sd = 52,
+     * mean 127.5) that is 28.5; for v over 60..220, 23.5: between
+     * "slightly" (15) and "moderately" (33) colourful. A colourfulness
+     * floor catches grey, not a uniform tint.
+     */
+    CHECK_NEAR(sp, 28.5, 0.5);
+    CHECK_NEAR(spm, 23.5, 0.5);
+    CHECK(sp < s / 2.0);
+    CHECK_NEAR(idp__colourfulness(NULL, 10, 10, 30), 0.0, 0.0);
+    return CHECK_DONE();
+}
