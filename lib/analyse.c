@@ -7,6 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Pose relative to the line of sight: a face at the side of a wide frame
+ * that looks at the lens is frontal for an ID photo, although it is
+ * turned relative to the optical axis. So the principal point is put on
+ * the face (the landmarks are shifted so the eye midpoint is at the
+ * centre of a virtual frame). */
+static int pose_towards_camera(const idp_point *lm, double focal,
+                               double *yaw, double *pitch, double *roll)
+{
+    idp_point s[IDP_LANDMARKS];
+    double cx = 0, cy = 0;
+    for (int i = 36; i <= 47; i++) {
+        cx += lm[i].x / 12;
+        cy += lm[i].y / 12;
+    }
+    for (int i = 0; i < IDP_LANDMARKS; i++) {
+        s[i].x = lm[i].x - cx + focal / 2;
+        s[i].y = lm[i].y - cy + focal / 2;
+    }
+    return idp__pose_estimate(s, (int)focal, (int)focal, focal, yaw, pitch,
+                              roll);
+}
+
 static void measure_subject(const idp_image *img, const idp_face *f,
                             idp_measurements *m)
 {
@@ -20,10 +42,8 @@ static void measure_subject(const idp_image *img, const idp_face *f,
         crown = idp__crown_from_landmarks(f->landmarks);
     m->head_top_y = crown;
     m->head_height = m->chin_y - crown;
-    if (idp__pose_estimate(f->landmarks, img->width, img->height, focal, &yaw,
-                           &pitch, &roll) == 0) {
-        m->yaw_deg = yaw;
-        m->pitch_deg = pitch;
+    if (pose_towards_camera(f->landmarks, focal, &yaw, &pitch, &roll) == 0) {
+        m->pitch_deg = pitch; /* yaw: from the jaw (face.c) */
     }
 }
 
@@ -98,8 +118,8 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
     env.subject = find_subject(r);
     if (env.subject)
         measure_subject(img, env.subject, &r->m);
-    r->m.colourfulness =
-        idp__colourfulness(img->pixels, img->width, img->height, img->stride);
+    idp__colour_stats(img->pixels, img->width, img->height, img->stride,
+                      &r->m.colourfulness, &r->m.hue_spread);
     r->m.scale = (double)img->height / o.profile->height;
     env.img = img;
     env.p = o.profile;

@@ -6,9 +6,6 @@
 
 #include <math.h>
 
-static const char *const pass_zh = "符合要求";
-static const char *const pass_en = "ok";
-
 static size_t counted_faces(const idp__check_env *e)
 {
     size_t n = 0;
@@ -29,7 +26,7 @@ void idp__check_face_count(const idp__check_env *e, idp_check_result *r)
         idp__res_msg(r, "照片中有 %zu 个人，只能有本人",
                      "%zu people in the photo: only the student may appear", n);
     else
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
 }
 
 /* Face pixels available / face pixels the profile's output needs. */
@@ -60,7 +57,7 @@ void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r)
              "ratio");
     idp__res_limit(r, ">= %.2f", l->resolution_warn);
     if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else
         idp__res_msg(r,
                      "脸宽只有 %.0f 像素，成品需要约 %.0f 像素："
@@ -86,7 +83,7 @@ static void pose_rule(const idp__check_env *e, idp_check_result *r, double v,
     idp__res(r, idp__grade_high(fabs(v), warn, fail), v, "deg");
     idp__res_limit(r, "|x| <= %.0f deg", warn);
     if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else
         idp__res_msg(r, zh, en, fabs(v));
 }
@@ -129,7 +126,7 @@ void idp__check_eyes_open(const idp__check_env *e, idp_check_result *r)
              "ratio");
     idp__res_limit(r, ">= %.2f", l->eye_open_warn);
     if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else
         idp__res_msg(r, "眼睛未自然睁开（开合度 %.2f）：请睁大双眼重拍",
                      "eyes not fully open (aspect ratio %.2f): open both "
@@ -150,7 +147,7 @@ void idp__check_mouth_closed(const idp__check_env *e, idp_check_result *r)
              "ratio");
     idp__res_limit(r, "<= %.3f", l->mouth_gap_warn);
     if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else
         idp__res_msg(r, "嘴巴张开（开口 %.3f）：请自然闭合嘴唇",
                      "mouth open (gap %.3f of the eye-chin distance): "

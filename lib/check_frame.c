@@ -8,9 +8,6 @@
 
 #include <math.h>
 
-static const char *const pass_zh = "符合要求";
-static const char *const pass_en = "ok";
-
 /* A final-mode band rule: pass inside, fail outside; `lo_*`/`hi_*` are the
  * messages for a value below / above the band (one %.0f: the value). */
 static void band_rule(const idp__check_env *e, idp_check_result *r, idp_band b,
@@ -20,7 +17,7 @@ static void band_rule(const idp__check_env *e, idp_check_result *r, idp_band b,
     idp__res(r, idp__band_holds(b, e->sy, v) ? IDP_PASS : IDP_FAIL, v, "px");
     idp__band_text(b, e->sy, "px", r->limit, sizeof r->limit);
     if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else if (b.has_min && v < b.min * e->sy)
         idp__res_msg(r, lo_zh, lo_en, v, r->limit);
     else
@@ -50,7 +47,7 @@ static void feasible_rule(const idp__check_env *e, idp_check_result *r,
     idp__res(r, plan.feasible ? IDP_PASS : IDP_FAIL, v, "px");
     idp__res_limit(r, "room to reach the profile's bands");
     if (plan.feasible)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else
         idp__res_msg(r, "头部比例无法同时满足头顶、眼睛和脸宽的位置要求",
                      "the head's proportions cannot meet the head-top, "
@@ -71,7 +68,7 @@ static void head_top_capture(const idp__check_env *e, idp_check_result *r)
                      "background must be added",
                      pad);
     else
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
 }
 
 void idp__check_head_top(const idp__check_env *e, idp_check_result *r)
@@ -154,7 +151,19 @@ static void centred_capture(const idp__check_env *e, idp_check_result *r)
                      "background must be added",
                      pad);
     else
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
+}
+
+/* The side differs in each language, so each message has its own args. */
+static void off_centre_message(idp_check_result *r, double off)
+{
+    snprintf(r->message_zh, sizeof r->message_zh,
+             "人像未居中（偏%s %.0f%%）：请重新裁剪", off < 0 ? "左" : "右",
+             fabs(off) * 100);
+    snprintf(r->message_en, sizeof r->message_en,
+             "the face is off centre (%.0f%% of the width to the %s): "
+             "re-crop",
+             fabs(off) * 100, off < 0 ? "left" : "right");
 }
 
 void idp__check_face_centred(const idp__check_env *e, idp_check_result *r)
@@ -174,28 +183,49 @@ void idp__check_face_centred(const idp__check_env *e, idp_check_result *r)
              "ratio");
     idp__res_limit(r, "|x| <= %.2f of the width", l->centre_warn);
     if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
+        idp__res_pass(r);
     else
-        idp__res_msg(r, "人像未居中（偏%s %.0f%%）：请重新裁剪",
-                     "the face is off centre (%s by %.0f%% of the width): "
-                     "re-crop",
-                     off < 0 ? "左" : "右", fabs(off) * 100);
+        off_centre_message(r, off);
 }
 
-/* Smallest distance of crown, chin and cheeks to the frame (px). */
+/* Smallest distance of chin and cheeks to the frame (px), and of the
+ * crown when it was found in the pixels (an estimate is judged apart). */
 static double head_margin(const idp__check_env *e)
 {
     const idp_point *lm = e->subject->landmarks;
-    double m = e->m->head_top_y;
-    m = fmin(m, e->img->height - e->m->chin_y);
+    double m = e->img->height - e->m->chin_y;
+    if (e->m->head_top_from_pixels)
+        m = fmin(m, e->m->head_top_y);
     m = fmin(m, fmin(lm[0].x, lm[16].x));
     m = fmin(m, e->img->width - fmax(lm[0].x, lm[16].x));
     return m;
 }
 
+static void cropped_message(const idp__check_env *e, idp_check_result *r,
+                            double margin, double chin_room, double need)
+{
+    if (r->status == IDP_PASS)
+        idp__res_pass(r);
+    else if (margin <= 0)
+        idp__res_msg(r, "头部被裁切（头顶、下巴或脸侧超出画面）：请重拍",
+                     "the head is cut off (crown, chin or cheek outside "
+                     "the frame): retake");
+    else if (chin_room < need)
+        idp__res_msg(r, "下巴距下边 %.0f 像素，至少需要 %.0f 像素",
+                     "chin %.0f px from the bottom edge; at least %.0f px "
+                     "needed",
+                     chin_room, need);
+    else
+        idp__res_msg(r, "头顶可能贴近或超出上边（估计值 %.0f 像素），需要人工查看",
+                     "the top of the head may touch or leave the frame "
+                     "(estimated at %.0f px): needs a person to look",
+                     e->m->head_top_y);
+}
+
 void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
 {
     double margin, chin_room, need;
+    int doubtful;
     if (!e->subject) {
         idp__res_no_face(r);
         return;
@@ -205,18 +235,11 @@ void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
     need = e->p->chin_bottom.has_min && e->mode == IDP_MODE_FINAL
                ? e->p->chin_bottom.min * e->sy
                : 0;
-    idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL, margin,
-             "px");
+    doubtful = !e->m->head_top_from_pixels && e->m->head_top_y <= 0;
+    idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL,
+             margin, "px");
+    if (r->status == IDP_PASS && doubtful)
+        r->status = IDP_WARN;
     idp__res_limit(r, "> 0 px%s", need > 0 ? " (and chin margin)" : "");
-    if (r->status == IDP_PASS)
-        idp__res_msg(r, "%s", "%s", pass_zh, pass_en);
-    else if (margin <= 0)
-        idp__res_msg(r, "头部被裁切（头顶、下巴或脸侧超出画面）：请重拍",
-                     "the head is cut off (crown, chin or cheek outside "
-                     "the frame): retake");
-    else
-        idp__res_msg(r, "下巴距下边 %.0f 像素，至少需要 %.0f 像素",
-                     "chin %.0f px from the bottom edge; at least %.0f px "
-                     "needed",
-                     chin_room, need);
+    cropped_message(e, r, margin, chin_room, need);
 }

@@ -92,6 +92,12 @@ void idp__res_msg(idp_check_result *r, const char *zh, const char *en, ...)
     va_end(ap);
 }
 
+void idp__res_pass(idp_check_result *r)
+{
+    idp__strlcpy(r->message_zh, "符合要求", sizeof r->message_zh);
+    idp__strlcpy(r->message_en, "ok", sizeof r->message_en);
+}
+
 void idp__res_skip(idp_check_result *r, const char *zh, const char *en)
 {
     idp__res(r, IDP_SKIP, NAN, "");

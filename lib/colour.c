@@ -3,7 +3,9 @@
  * yb = (R + G) / 2 - B over the pixels,
  *   M = sqrt(var_rg + var_yb) + 0.3 sqrt(mean_rg^2 + mean_yb^2).
  * 0 for any grey image; about 15 "slightly", 33 "moderately", 59 "highly"
- * colourful on their scale. Pure C.
+ * colourful on their scale. Also the hue spread: the standard deviation of
+ * (rg, yb) along its narrower axis, about 0 when every pixel has the same
+ * hue (grey, or a uniform tint such as sepia). Pure C.
  */
 #include "idp_internal.h"
 
@@ -23,12 +25,14 @@ static int grid_step(int w, int h)
     return s;
 }
 
-double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride)
-{
-    double n = 0.0, s_rg = 0.0, s_yb = 0.0, q_rg = 0.0, q_yb = 0.0;
+/* Sums over the sampled grid, in the opponent axes rg and yb. */
+typedef struct sums {
+    double n, rg, yb, rg2, yb2, rgyb;
+} sums;
 
-    if (!rgb || w <= 0 || h <= 0 || stride < 3 * (size_t)w)
-        return 0.0;
+static void accumulate(const uint8_t *rgb, int w, int h, size_t stride,
+                       sums *t)
+{
     int step = grid_step(w, h);
     int x0 = step / 2 < w ? step / 2 : 0, y0 = step / 2 < h ? step / 2 : 0;
     for (int y = y0; y < h; y += step) {
@@ -37,18 +41,43 @@ double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride)
             const uint8_t *p = row + 3 * (size_t)x;
             double rg = (double)p[0] - (double)p[1];
             double yb = 0.5 * ((double)p[0] + (double)p[1]) - (double)p[2];
-            s_rg += rg;
-            s_yb += yb;
-            q_rg += rg * rg;
-            q_yb += yb * yb;
-            n += 1.0;
+            t->rg += rg;
+            t->yb += yb;
+            t->rg2 += rg * rg;
+            t->yb2 += yb * yb;
+            t->rgyb += rg * yb;
+            t->n += 1.0;
         }
     }
-    if (n < 1.0)
-        return 0.0;
-    double m_rg = s_rg / n, m_yb = s_yb / n;
-    double v_rg = q_rg / n - m_rg * m_rg, v_yb = q_yb / n - m_yb * m_yb;
-    v_rg = v_rg > 0.0 ? v_rg : 0.0; /* rounding */
-    v_yb = v_yb > 0.0 ? v_yb : 0.0;
-    return sqrt(v_rg + v_yb) + 0.3 * sqrt(m_rg * m_rg + m_yb * m_yb);
+}
+
+void idp__colour_stats(const uint8_t *rgb, int w, int h, size_t stride,
+                       double *colourfulness, double *hue_spread)
+{
+    sums t = {0, 0, 0, 0, 0, 0};
+    double m_rg, m_yb, v_rg, v_yb, c, half, disc;
+    *colourfulness = 0.0;
+    *hue_spread = 0.0;
+    if (!rgb || w <= 0 || h <= 0 || stride < 3 * (size_t)w)
+        return;
+    accumulate(rgb, w, h, stride, &t);
+    if (t.n < 1.0)
+        return;
+    m_rg = t.rg / t.n;
+    m_yb = t.yb / t.n;
+    v_rg = fmax(0.0, t.rg2 / t.n - m_rg * m_rg); /* rounding */
+    v_yb = fmax(0.0, t.yb2 / t.n - m_yb * m_yb);
+    c = t.rgyb / t.n - m_rg * m_yb;
+    *colourfulness = sqrt(v_rg + v_yb) + 0.3 * sqrt(m_rg * m_rg + m_yb * m_yb);
+    /* the smaller eigenvalue of the (rg, yb) covariance */
+    half = (v_rg + v_yb) / 2;
+    disc = sqrt(fmax(0.0, half * half - (v_rg * v_yb - c * c)));
+    *hue_spread = sqrt(fmax(0.0, half - disc));
+}
+
+double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride)
+{
+    double m, spread;
+    idp__colour_stats(rgb, w, h, stride, &m, &spread);
+    return m;
 }

@@ -18,6 +18,7 @@
 #define DETECT_LONG       800.0
 #define UPSAMPLE_MAX_LONG 1000.0 /* upsample only images this small */
 #define HOG_MIN_PX        80.0   /* smallest face HOG finds unscaled */
+#define TINY_LONG         500.0  /* a 4x pass only below this long side */
 #define LANDMARK_FACE_PX  300.0
 
 static double long_side(double w, double h)
@@ -32,8 +33,41 @@ static int needs_upsample(const idp__detection *d, size_t n, int w, int h,
         return 0;
     if (n == 0)
         return 1;
-    /* d[0] is the surest; a counted 2nd face is >= ratio of its width */
-    return d[0].box.w * ratio < HOG_MIN_PX;
+    /* a counted 2nd face is >= ratio of the largest face's width */
+    double widest = 0;
+    for (size_t i = 0; i < n; i++)
+        widest = d[i].box.w > widest ? d[i].box.w : widest;
+    return widest * ratio < HOG_MIN_PX;
+}
+
+/* One HOG pass at 2^up times the working copy, merged into dets/n. */
+static idp_status detect_pass(idp_ctx *ctx, struct idp__face_bridge *b,
+                              const uint8_t *g, int w, int h, int up,
+                              idp__detection *dets, size_t *n)
+{
+    idp__detection found[IDP__MAX_FACES];
+    size_t m = 0;
+    idp_status st =
+        idp__bridge_detect(b, g, w, h, (size_t)w, up, 0.0, found,
+                           IDP__MAX_FACES, &m, ctx->error, sizeof ctx->error);
+    if (st == IDP_OK)
+        idp__detections_merge(dets, n, IDP__MAX_FACES, found, m);
+    return st;
+}
+
+/* 2x where a counted face could hide below the HOG window; 4x for a
+ * thumbnail-sized photo where nothing was found. Passes are merged: a
+ * face one scale misses (a side-lit face at 2x) is kept from another. */
+static idp_status detect_all(idp_ctx *ctx, struct idp__face_bridge *b,
+                             const uint8_t *g, int w, int h, double ratio,
+                             idp__detection *dets, size_t *n)
+{
+    idp_status st = detect_pass(ctx, b, g, w, h, 0, dets, n);
+    if (st == IDP_OK && needs_upsample(dets, *n, w, h, ratio))
+        st = detect_pass(ctx, b, g, w, h, 1, dets, n);
+    if (st == IDP_OK && *n == 0 && long_side(w, h) <= TINY_LONG)
+        st = detect_pass(ctx, b, g, w, h, 2, dets, n);
+    return st;
 }
 
 static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
@@ -46,14 +80,10 @@ static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
     uint8_t *g = NULL;
     int w = 0, h = 0;
     idp_status st = idp__image_grey(ctx, img, all, scale, &g, &w, &h);
+    *n = 0;
     if (st != IDP_OK)
         return st;
-    st = idp__bridge_detect(b, g, w, h, (size_t)w, 0, 0.0, dets, IDP__MAX_FACES,
-                            n, ctx->error, sizeof ctx->error);
-    if (st == IDP_OK && needs_upsample(dets, *n, w, h, ratio))
-        st = idp__bridge_detect(b, g, w, h, (size_t)w, 1, 0.0, dets,
-                                IDP__MAX_FACES, n, ctx->error,
-                                sizeof ctx->error);
+    st = detect_all(ctx, b, g, w, h, ratio, dets, n);
     free(g);
     for (size_t i = 0; st == IDP_OK && i < *n; i++) {
         dets[i].box.x /= scale;

@@ -49,6 +49,24 @@ static double mouth_gap(const idp_point *lm, double t)
     return t > 0 ? g / t : NAN;
 }
 
+/*
+ * Yaw from the symmetry of the nose tip (p30) between the cheek contour
+ * points p0 and p16 (the ear roots: CHSI's "ears symmetric"). A head
+ * cross-section with contour points at (+-a, 0) and the nose tip at depth
+ * d, turned by theta, projects to r = (dl - dr) / (dl + dr) = (d/a)
+ * tan(theta), so theta = atan(r a/d); a/d = 0.8 (cheek half-width 70 mm,
+ * nose tip ~88 mm in front of it). On ../shared/photos this reads ~11 deg
+ * for a face a person sees turned by ~10 deg; the 6-point PnP fit reads
+ * twice that, its generic nose being too shallow, so PnP only gives pitch.
+ */
+static double yaw_from_jaw(const idp_point *lm)
+{
+    double dl = lm[30].x - lm[0].x, dr = lm[16].x - lm[30].x;
+    if (!(dl + dr > 0))
+        return NAN;
+    return atan(0.8 * (dl - dr) / (dl + dr)) * 180.0 / PI;
+}
+
 void idp__measure_landmarks(const idp_point lm[IDP_LANDMARKS],
                             idp_measurements *m)
 {
@@ -66,6 +84,7 @@ void idp__measure_landmarks(const idp_point lm[IDP_LANDMARKS],
     m->roll_deg =
         atan2(m->eye_right.y - m->eye_left.y, m->eye_right.x - m->eye_left.x) *
         180.0 / PI;
+    m->yaw_deg = yaw_from_jaw(lm);
     m->eye_open_left = ear(lm, 36);
     m->eye_open_right = ear(lm, 42);
     m->mouth_gap = mouth_gap(lm, dist(mid, lm[8]));
@@ -119,5 +138,33 @@ void idp__faces_classify(idp_face *faces, size_t n, double second_ratio)
             i == subject ||
             (faces[i].score >= CONFIDENT_SCORE &&
              faces[i].box.w >= second_ratio * faces[subject].box.w);
+    }
+}
+
+/* Overlap of two boxes as a fraction of the smaller one's area. */
+static double overlap(idp_rect a, idp_rect b)
+{
+    double w = fmin(a.x + a.w, b.x + b.w) - fmax(a.x, b.x);
+    double h = fmin(a.y + a.h, b.y + b.h) - fmax(a.y, b.y);
+    double smaller = fmin(a.w * a.h, b.w * b.h);
+    if (w <= 0 || h <= 0 || smaller <= 0)
+        return 0;
+    return w * h / smaller;
+}
+
+void idp__detections_merge(idp__detection *dets, size_t *n, size_t cap,
+                           const idp__detection *add, size_t m)
+{
+    for (size_t j = 0; j < m; j++) {
+        size_t i;
+        for (i = 0; i < *n; i++)
+            if (overlap(dets[i].box, add[j].box) > 0.5)
+                break;
+        if (i < *n) {
+            if (add[j].score > dets[i].score)
+                dets[i] = add[j]; /* the same face, surer at this scale */
+        } else if (*n < cap) {
+            dets[(*n)++] = add[j];
+        }
     }
 }

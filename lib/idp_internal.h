@@ -76,6 +76,12 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
                              const idp_thresholds *lim, idp_face *faces,
                              size_t *n_out);
 
+/* Add the detections `add` of another pass to dets (capacity cap): a box
+ * overlapping one already there by more than half of the smaller box is
+ * the same face, kept with the higher score (pure, testable). */
+void idp__detections_merge(idp__detection *dets, size_t *n, size_t cap,
+                           const idp__detection *add, size_t m);
+
 /* Choose the subject and mark which other faces count (pure, testable). */
 void idp__faces_classify(idp_face *faces, size_t n, double second_ratio);
 
@@ -107,6 +113,9 @@ int idp__pose_estimate(const idp_point lm[IDP_LANDMARKS], int img_w, int img_h,
 /* Hasler & Suesstrunk (2003) colourfulness of an RGB image, sampled on a
  * grid of at most ~256k pixels. 0 for grey. */
 double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride);
+/* Both colourfulness and the hue spread (colour.c) in one pass. */
+void idp__colour_stats(const uint8_t *rgb, int w, int h, size_t stride,
+                       double *colourfulness, double *hue_spread);
 
 /* ---- reports and the check framework ---- */
 
@@ -161,6 +170,10 @@ void idp__res(idp_check_result *r, idp_check_status st, double value,
 void idp__res_limit(idp_check_result *r, const char *fmt, ...)
     IDP__PRINTF(2, 3);
 void idp__res_msg(idp_check_result *r, const char *zh, const char *en, ...);
+/* The message of a passed rule ("符合要求" / "ok"). Both messages of one
+ * idp__res_msg() call read the same arguments in the same order, so
+ * anything language-specific goes through its own helper like this. */
+void idp__res_pass(idp_check_result *r);
 /* Skip with a reason (value NaN). */
 void idp__res_skip(idp_check_result *r, const char *zh, const char *en);
 /* The "no face" skip shared by every face rule. */

@@ -17,11 +17,24 @@
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static int vips_ok;
 
+/* libvips reports per-tile trouble through g_log; the library never
+ * prints, and the failure itself comes back as an error. */
+static void quiet_log(const gchar *domain, GLogLevelFlags level,
+                      const gchar *message, gpointer data)
+{
+    (void)domain;
+    (void)level;
+    (void)message;
+    (void)data;
+}
+
 static void vips_start(void)
 {
     vips_ok = VIPS_INIT("idphoto") == 0;
     if (!vips_ok)
         return;
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE,
+                      quiet_log, NULL);
     /* Refuse loaders libvips marks untrusted (e.g. matlab, openslide). */
     vips_block_untrusted_set(TRUE);
     /* Each photo is decoded once: the operation cache only holds memory. */

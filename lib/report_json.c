@@ -77,6 +77,7 @@ static cJSON *measurements_json(const idp_measurements *m)
     cJSON *o = cJSON_CreateObject();
     if (!m->has_face) {
         add_num(o, "colourfulness", m->colourfulness);
+        add_num(o, "hue_spread", m->hue_spread);
         return o;
     }
     cJSON_AddItemToObject(o, "eye_left", point(m->eye_left));
@@ -97,6 +98,7 @@ static cJSON *measurements_json(const idp_measurements *m)
     add_num(o, "eye_open_right", m->eye_open_right);
     add_num(o, "mouth_gap", m->mouth_gap);
     add_num(o, "colourfulness", m->colourfulness);
+    add_num(o, "hue_spread", m->hue_spread);
     add_num(o, "scale", m->scale);
     return o;
 }

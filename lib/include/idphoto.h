@@ -286,6 +286,7 @@ typedef struct idp_measurements {
     double eye_open_left, eye_open_right; /* eye aspect ratio (EAR) */
     double mouth_gap;     /* max inner-lip gap / eye-to-chin distance */
     double colourfulness; /* Hasler-Suesstrunk M over the image */
+    double hue_spread;    /* chroma spread across hues; ~0 for one tint */
     double scale;         /* image height / profile nominal height */
 } idp_measurements;
 

@@ -51,6 +51,7 @@ static void setup(fixture *f)
     f->m.yaw_deg = 1;
     f->m.pitch_deg = -2;
     f->m.colourfulness = 30;
+    f->m.hue_spread = 6;
     f->m.scale = 1;
     f->env = (idp__check_env){
         &f->img, &f->p, IDP_MODE_FINAL, f->faces, 1, &f->faces[0], &f->m, 1, 1};
@@ -67,6 +68,24 @@ static idp_check_status status_of(fixture *f, const char *id)
     return c ? c->status : IDP_SKIP;
 }
 
+/* English messages must not carry Chinese (each language formats its own
+ * arguments); a pass reads "ok" / "符合要求". */
+static void check_languages(const idp_report *r)
+{
+    for (size_t i = 0; i < idp_report_check_count(r); i++) {
+        const idp_check_result *c = idp_report_check_at(r, i);
+        int ascii = 1;
+        for (const char *p = c->message_en; *p; p++)
+            ascii &= (unsigned char)*p < 0x80;
+        CHECK(ascii);
+        CHECK(c->message_en[0] != '\0' && c->message_zh[0] != '\0');
+        if (c->status == IDP_PASS) {
+            CHECK_STR(c->message_en, "ok");
+            CHECK_STR(c->message_zh, "符合要求");
+        }
+    }
+}
+
 /* Exactly the named rule fails; everything else passes or skips. */
 static void expect_only(fixture *f, const char *id, idp_check_status want)
 {
@@ -81,6 +100,7 @@ static void expect_only(fixture *f, const char *id, idp_check_status want)
                     idp_check_status_name(c->status), c->message_en);
         CHECK_EQ_INT(c->status, exp);
     }
+    check_languages(f->r);
     idp_report_free(f->r);
     f->r = NULL;
 }
@@ -121,7 +141,7 @@ static void test_each_defect(void)
     f.m.face_centre_x = 240 + 0.1 * 480;
     expect_only(&f, "face_centred", IDP_FAIL);
     setup(&f);
-    f.m.roll_deg = 4;
+    f.m.roll_deg = 5;
     expect_only(&f, "head_roll", IDP_WARN);
     setup(&f);
     f.m.yaw_deg = -25;
@@ -137,6 +157,9 @@ static void test_each_defect(void)
     expect_only(&f, "mouth_closed", IDP_FAIL);
     setup(&f);
     f.m.colourfulness = 1;
+    expect_only(&f, "colour_photo", IDP_FAIL);
+    setup(&f);
+    f.m.hue_spread = 0.3; /* colourful, but one tint throughout */
     expect_only(&f, "colour_photo", IDP_FAIL);
 }
 

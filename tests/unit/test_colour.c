@@ -11,7 +11,8 @@
 /* A w x h image whose pixel (x, y) is f(x, y), rows padded by 5 bytes. */
 typedef void (*pixel_fn)(int x, int y, int w, int h, uint8_t out[3]);
 
-static double colourfulness_of(int w, int h, pixel_fn f)
+/* Colourfulness of a generated image; its hue spread into *spread. */
+static double stats_of(int w, int h, pixel_fn f, double *spread)
 {
     size_t stride = 3 * (size_t)w + 5;
     uint8_t *img = calloc(stride * (size_t)h, 1);
@@ -23,8 +24,15 @@ static double colourfulness_of(int w, int h, pixel_fn f)
         for (int x = 0; x < w; x++)
             f(x, y, w, h, img + (size_t)y * stride + 3 * (size_t)x);
     m = idp__colourfulness(img, w, h, stride);
+    idp__colour_stats(img, w, h, stride, &m, spread);
     free(img);
     return m;
+}
+
+static double colourfulness_of(int w, int h, pixel_fn f)
+{
+    double spread;
+    return stats_of(w, h, f, &spread);
 }
 
 /* A diagonal ramp 0..255. */
@@ -104,5 +112,22 @@ int main(void)
     CHECK_NEAR(spm, 23.5, 0.5);
     CHECK(sp < s / 2.0);
     CHECK_NEAR(idp__colourfulness(NULL, 10, 10, 30), 0.0, 0.0);
+    /* the hue spread tells a tint (one hue) from a colour photo */
+    {
+        double sg, ss, st, sq;
+        CHECK_NEAR(stats_of(480, 640, sepia, &ss), sp, 1e-9);
+        stats_of(480, 640, grey, &sg);
+        stats_of(480, 640, portrait, &sq);
+        stats_of(480, 640, saturated, &st);
+        printf("hue spread: grey %.2f, sepia %.2f, portrait %.2f, "
+               "saturated %.1f\n", sg, ss, sq, st);
+        CHECK_NEAR(sg, 0.0, 1e-9);
+        CHECK(ss < 1.0); /* rounding to 8 bits only */
+        /* two flat colours lie on one line: spread 0 like a tint. Real
+         * photos have many hues (>= 2.3 on ../shared/photos); a flat
+         * two-colour drawing would be taken for a tinted photo. */
+        CHECK(sq < 1e-6);
+        CHECK(st > 30.0);
+    }
     return CHECK_DONE();
 }

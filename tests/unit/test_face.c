@@ -91,8 +91,30 @@ static void test_classify(void)
     idp__faces_classify(f, 0, 0.4); /* no faces: no crash */
 }
 
+static void test_merge(void)
+{
+    idp__detection d[3] = {{{10, 10, 100, 100}, 0.29}};
+    idp__detection more[3] = {{{12, 14, 96, 96}, 1.2},  /* same face */
+                              {{300, 10, 80, 80}, 0.8}, /* a new one */
+                              {{500, 10, 50, 50}, 0.5}};
+    idp__detection weaker = {{8, 8, 104, 104}, 0.1};
+    size_t n = 1;
+    idp__detections_merge(d, &n, 3, more, 3);
+    CHECK_EQ_INT(n, 3);
+    CHECK_NEAR(d[0].score, 1.2, 0); /* replaced by the surer pass */
+    CHECK_NEAR(d[1].box.x, 300, 0);
+    CHECK_NEAR(d[2].box.x, 500, 0);
+    idp__detections_merge(d, &n, 3, &weaker, 1);
+    CHECK_EQ_INT(n, 3);
+    CHECK_NEAR(d[0].score, 1.2, 0); /* a weaker duplicate changes nothing */
+    n = 0;
+    idp__detections_merge(d, &n, 1, more, 3); /* capacity respected */
+    CHECK_EQ_INT(n, 1);
+}
+
 int main(void)
 {
+    test_merge();
     test_measure_frontal();
     test_measure_roll_and_eyes();
     test_crown_estimate();

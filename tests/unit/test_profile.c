@@ -172,21 +172,21 @@ static void test_thresholds(void)
 {
     idp_thresholds t;
     idp_thresholds_default(&t);
-    CHECK_NEAR(t.roll_warn_deg, 3, 0);
-    CHECK_NEAR(t.roll_fail_deg, 5, 0);
-    CHECK_NEAR(t.yaw_warn_deg, 5, 0);
-    CHECK_NEAR(t.yaw_fail_deg, 10, 0);
-    CHECK_NEAR(t.pitch_warn_deg, 5, 0);
-    CHECK_NEAR(t.pitch_fail_deg, 10, 0);
-    CHECK_NEAR(t.eye_open_warn, 0.20, 0);
-    CHECK_NEAR(t.eye_open_fail, 0.15, 0);
+    CHECK_NEAR(t.roll_warn_deg, 4, 0);
+    CHECK_NEAR(t.roll_fail_deg, 8, 0);
+    CHECK_NEAR(t.yaw_warn_deg, 7, 0);
+    CHECK_NEAR(t.yaw_fail_deg, 12, 0);
+    CHECK_NEAR(t.pitch_warn_deg, 12, 0);
+    CHECK_NEAR(t.pitch_fail_deg, 20, 0);
+    CHECK_NEAR(t.eye_open_warn, 0.22, 0);
+    CHECK_NEAR(t.eye_open_fail, 0.19, 0);
     CHECK_NEAR(t.mouth_gap_warn, 0.025, 0);
     CHECK_NEAR(t.mouth_gap_fail, 0.04, 0);
     CHECK_NEAR(t.centre_warn, 0.05, 0);
     CHECK_NEAR(t.centre_fail, 0.08, 0);
     CHECK_NEAR(t.resolution_warn, 1.0, 0);
     CHECK_NEAR(t.resolution_fail, 0.75, 0);
-    CHECK_NEAR(t.colour_fail, 8.0, 0);
+    CHECK_NEAR(t.colour_fail, 11.5, 0);
     CHECK_NEAR(t.second_face_ratio, 0.4, 0);
     idp_thresholds_default(NULL); /* no crash */
 }
@@ -345,7 +345,7 @@ static void test_json_full(idp_ctx *ctx)
     CHECK_NEAR(p.limits.roll_warn_deg, 2, 0);
     CHECK_NEAR(p.limits.roll_fail_deg, 4, 0);
     CHECK_NEAR(p.limits.second_face_ratio, 0.5, 0);
-    CHECK_NEAR(p.limits.yaw_fail_deg, 10, 0); /* default kept */
+    CHECK_NEAR(p.limits.yaw_fail_deg, 12, 0); /* default kept */
 }
 
 static void test_json_minimal(idp_ctx *ctx)
@@ -475,7 +475,7 @@ static void test_json_errors(idp_ctx *ctx)
                 IDP_E_PROFILE, "backgrounds[0].rgb: must be \"#RRGGBB\"");
     expect_fail(ctx, "{\"base\":\"chsi\",\"backgrounds\":[]}", IDP_E_PROFILE,
                 "backgrounds: must be an array of 1 to 8");
-    expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"roll_warn_deg\":6}}",
+    expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"roll_warn_deg\":9}}",
                 IDP_E_PROFILE, "limits.roll_warn_deg: must not be above");
     expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"eye_open_fail\":0.3}}",
                 IDP_E_PROFILE, "limits.eye_open_warn: must not be below");
