@@ -109,7 +109,9 @@ int cli_load_profile(idp_ctx *ctx, const char *arg, idp_profile *out)
         if (st == IDP_OK)
             return CLI_OK;
         cli_error(NULL, "%s", idp_ctx_error(ctx));
-        return cli_exit_for(st);
+        /* an unreadable profile is a setup problem, not a bad photo */
+        return st == IDP_E_NOMEM || st == IDP_E_INTERNAL ? CLI_INTERNAL
+                                                         : CLI_SETUP;
     }
     p = idp_profile_find(arg);
     if (!p)

@@ -99,7 +99,9 @@ static int parse_option(int c, options *o)
         return 0;
     case OPT_MAX_PIXELS:
         if (cli_parse_u64(optarg, 1, 1ULL << 40, &o->max_pixels))
-            return cli_usage_error("--max-pixels: not a number: '%s'", optarg);
+            return cli_usage_error(
+                "--max-pixels: '%s' is not a whole number from 1 to 2^40",
+                optarg);
         return 0;
     case 'q':
         o->verbosity = 0;
@@ -117,7 +119,7 @@ static int parse_args(int argc, char **argv, options *o)
 {
     int c, rc;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "qvhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":qvhV", long_options, NULL)) != -1) {
         if (c == 'h') {
             usage(stdout);
             return CLI_OK;
@@ -126,7 +128,10 @@ static int parse_args(int argc, char **argv, options *o)
             cli_print_version(stdout);
             return CLI_OK;
         }
-        if (c == '?' || c == ':')
+        if (c == ':')
+            return cli_usage_error("option '%s' needs a value",
+                                   argv[optind - 1]);
+        if (c == '?')
             return cli_usage_error("invalid option '%s'", argv[optind - 1]);
         rc = parse_option(c, o);
         if (rc)

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static double r3(double v)
@@ -18,6 +19,52 @@ static double r3(double v)
 static cJSON *num(double v)
 {
     return isfinite(v) ? cJSON_CreateNumber(r3(v)) : cJSON_CreateNull();
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0 (overlong forms,
+ * surrogates and code points above U+10FFFF are invalid). */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||
+        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* JSON text must be UTF-8. File names need not be (a GB18030 name from a
+ * Windows zip): each invalid byte becomes U+FFFD. */
+static cJSON *text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    char *buf = malloc(strlen(s) * 3 + 1);
+    cJSON *j;
+    if (!buf)
+        return NULL;
+    while (*p) {
+        size_t n = utf8_len(p);
+        memcpy(buf + o, n ? (const char *)p : "\xEF\xBF\xBD", n ? n : 3);
+        o += n ? n : 3;
+        p += n ? n : 1;
+    }
+    buf[o] = '\0';
+    j = cJSON_CreateString(buf);
+    free(buf);
+    return j;
+}
+
+static void add_text(cJSON *o, const char *k, const char *v)
+{
+    cJSON_AddItemToObject(o, k, text(v));
 }
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -126,7 +173,7 @@ static void add_error(cJSON *o, const idp_report *r)
     }
     e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "code", idp_status_name(r->error_code));
-    cJSON_AddStringToObject(e, "message", r->error_message);
+    add_text(e, "message", r->error_message);
     cJSON_AddItemToObject(o, "error", e);
 }
 
@@ -162,7 +209,7 @@ idp_status idp_report_to_json(const idp_report *r, char **json)
     if (!o)
         return IDP_E_NOMEM;
     cJSON_AddStringToObject(o, "schema", "idphoto.report/1");
-    cJSON_AddStringToObject(o, "file", r->file);
+    add_text(o, "file", r->file);
     cJSON_AddStringToObject(o, "profile", r->profile);
     cJSON_AddStringToObject(o, "mode",
                             r->mode == IDP_MODE_CAPTURE ? "capture" : "final");

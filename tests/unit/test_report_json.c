@@ -87,8 +87,33 @@ static void test_full_report(void)
     idp_report_free(r);
 }
 
+static void test_file_names_become_utf8(void)
+{
+    idp_check_options o = {NULL, IDP_MODE_FINAL};
+    idp_report *r = NULL;
+    char *json = NULL;
+    cJSON *j;
+    /* 李四 in GB18030, a valid 张三, a truncated sequence, a surrogate */
+    const char *name = "\xC0\xEE\xCB\xC4/张三/\xE5\xBC/\xED\xA0\x80.jpg";
+    CHECK_EQ_INT(idp_report_new_error(name, &o, IDP_E_IO, name, &r), IDP_OK);
+    CHECK_EQ_INT(idp_report_to_json(r, &json), IDP_OK);
+    j = cJSON_Parse(json);
+    CHECK(j != NULL);
+    CHECK_STR(
+        cJSON_GetObjectItem(j, "file")->valuestring,
+        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD/张三/"
+        "\xEF\xBF\xBD\xEF\xBF\xBD/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD.jpg");
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "message")
+                  ->valuestring,
+              cJSON_GetObjectItem(j, "file")->valuestring);
+    cJSON_Delete(j);
+    idp_free(json);
+    idp_report_free(r);
+}
+
 int main(void)
 {
+    test_file_names_become_utf8();
     test_error_report();
     test_full_report();
     return CHECK_DONE();
