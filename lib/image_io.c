@@ -56,6 +56,7 @@ static const char *format_of_loader(const char *loader)
         {"VipsForeignLoadJpeg", "jpeg"}, {"VipsForeignLoadPng", "png"},
         {"VipsForeignLoadWebp", "webp"}, {"VipsForeignLoadHeif", "heif"},
         {"VipsForeignLoadTiff", "tiff"}, {"VipsForeignLoadGif", "gif"},
+        {"VipsForeignLoadNsgif", "gif"}, /* libvips >= 8.11's GIF loader */
     };
     size_t i;
     for (i = 0; i < sizeof map / sizeof map[0]; i++)

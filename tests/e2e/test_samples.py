@@ -188,5 +188,29 @@ def capture_mode_skips_file_rules_and_plans_room():
         trips("astronaut-480x640.jpg", rule, "pass", CAPTURE)
 
 
+@h.test
+def gif_and_odd_names_load():
+    # libvips names its GIF loader VipsForeignLoadNsgif; a GIF must load.
+    # Brackets in a name are not libvips load options.
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        gif = os.path.join(d, "astronaut.gif")
+        odd = os.path.join(d, "张三[shrink=2].jpg")
+        r = e2e.run(["vips", "copy",
+                     os.path.join(args.samples, "astronaut.png"), gif])
+        if not h.check(r.returncode == 0, "vips made a GIF " + r.describe()):
+            return
+        shutil.copy(os.path.join(args.samples, "astronaut.jpg"), odd)
+        r = e2e.run([check, "--json", gif, odd], timeout=60)
+        reps = e2e.parse_jsonl(r.stdout_bytes)
+        h.equal([x["image"]["format"] if x["image"] else x["error"]
+                 for x in reps], ["gif", "jpeg"], "formats")
+        h.equal([x["image"]["width"] for x in reps if x["image"]],
+                [512, 512], "full size, no option parsed from the name")
+        h.check(all(len([f for f in x["faces"] if f["counted"]]) == 1
+                    for x in reps), "her face in both")
+
+
 h.run_all()
 h.finish()
