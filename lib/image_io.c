@@ -190,15 +190,23 @@ static idp_status finish_load(idp_ctx *ctx, VipsImage *src, const char *name,
     return IDP_OK;
 }
 
-static const char *allowed_format(const char *loader)
+/* The loader libvips picked by content, if it is one we accept. */
+static idp_status sniff(idp_ctx *ctx, const char *loader, const char *name,
+                        const char **format)
 {
-    return loader ? format_of_loader(loader) : NULL;
+    *format = loader ? format_of_loader(loader) : NULL;
+    vips_error_clear();
+    if (!*format)
+        return idp__fail(ctx, IDP_E_DECODE,
+                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",
+                         name);
+    return IDP_OK;
 }
 
 idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
 {
     struct stat sb;
-    const char *loader, *format;
+    const char *format;
     VipsImage *src;
     idp_status st;
     if (!out)
@@ -215,13 +223,9 @@ idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
         return idp__fail(ctx, IDP_E_IO, "%s: not a regular file", path);
     if (sb.st_size == 0)
         return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", path);
-    loader = vips_foreign_find_load(path);
-    format = allowed_format(loader);
-    vips_error_clear();
-    if (!format)
-        return idp__fail(ctx, IDP_E_DECODE,
-                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",
-                         path);
+    st = sniff(ctx, vips_foreign_find_load(path), path, &format);
+    if (st != IDP_OK)
+        return st;
     src =
         vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
     if (!src)
@@ -234,7 +238,7 @@ idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
 idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
                                  const char *name, idp_image **out)
 {
-    const char *loader, *format;
+    const char *format;
     VipsImage *src;
     idp_status st;
     if (!out)
@@ -248,13 +252,9 @@ idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
         return st;
     if (len == 0)
         return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", name);
-    loader = vips_foreign_find_load_buffer(data, len);
-    format = allowed_format(loader);
-    vips_error_clear();
-    if (!format)
-        return idp__fail(ctx, IDP_E_DECODE,
-                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",
-                         name);
+    st = sniff(ctx, vips_foreign_find_load_buffer(data, len), name, &format);
+    if (st != IDP_OK)
+        return st;
     src = vips_image_new_from_buffer(data, len, "", "fail_on",
                                      VIPS_FAIL_ON_TRUNCATED, NULL);
     if (!src)
