@@ -12,8 +12,8 @@
  * turned relative to the optical axis. So the principal point is put on
  * the face (the landmarks are shifted so the eye midpoint is at the
  * centre of a virtual frame). */
-static int pose_towards_camera(const idp_point *lm, double focal,
-                               double *yaw, double *pitch, double *roll)
+static int pose_towards_camera(const idp_point *lm, double focal, double *yaw,
+                               double *pitch, double *roll)
 {
     idp_point s[IDP_LANDMARKS];
     double cx = 0, cy = 0;

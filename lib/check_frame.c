@@ -216,7 +216,8 @@ static void cropped_message(const idp__check_env *e, idp_check_result *r,
                      "needed",
                      chin_room, need);
     else
-        idp__res_msg(r, "头顶可能贴近或超出上边（估计值 %.0f 像素），需要人工查看",
+        idp__res_msg(r,
+                     "头顶可能贴近或超出上边（估计值 %.0f 像素），需要人工查看",
                      "the top of the head may touch or leave the frame "
                      "(estimated at %.0f px): needs a person to look",
                      e->m->head_top_y);
@@ -236,8 +237,8 @@ void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
                ? e->p->chin_bottom.min * e->sy
                : 0;
     doubtful = !e->m->head_top_from_pixels && e->m->head_top_y <= 0;
-    idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL,
-             margin, "px");
+    idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL, margin,
+             "px");
     if (r->status == IDP_PASS && doubtful)
         r->status = IDP_WARN;
     idp__res_limit(r, "> 0 px%s", need > 0 ? " (and chin margin)" : "");

@@ -30,8 +30,7 @@ typedef struct sums {
     double n, rg, yb, rg2, yb2, rgyb;
 } sums;
 
-static void accumulate(const uint8_t *rgb, int w, int h, size_t stride,
-                       sums *t)
+static void accumulate(const uint8_t *rgb, int w, int h, size_t stride, sums *t)
 {
     int step = grid_step(w, h);
     int x0 = step / 2 < w ? step / 2 : 0, y0 = step / 2 < h ? step / 2 : 0;

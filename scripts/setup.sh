@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${IDP_BUILD_DIR:-$root/build}
 
 packages=(
-    build-essential cmake pkg-config python3 scdoc
+    build-essential cmake pkg-config python3 scdoc clang-format
     libvips-dev libvips-tools
     libdlib-dev libdlib-data
     libcjson-dev libpng-dev libjpeg62-turbo-dev

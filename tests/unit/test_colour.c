@@ -120,7 +120,8 @@ int main(void)
         stats_of(480, 640, portrait, &sq);
         stats_of(480, 640, saturated, &st);
         printf("hue spread: grey %.2f, sepia %.2f, portrait %.2f, "
-               "saturated %.1f\n", sg, ss, sq, st);
+               "saturated %.1f\n",
+               sg, ss, sq, st);
         CHECK_NEAR(sg, 0.0, 1e-9);
         CHECK(ss < 1.0); /* rounding to 8 bits only */
         /* two flat colours lie on one line: spread 0 like a tint. Real
