@@ -1,0 +1,180 @@
+/*
+ * gmm.c - Gaussian mixtures of colours (3-D), fitted by k-means with a
+ * deterministic farthest-point start, then one covariance pass per
+ * cluster (as GrabCut does). The density of a colour is that of its best
+ * component, which is cheap and close to the sum where components are
+ * apart. Pure C.
+ */
+#include "segment.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KMEANS_ITERS 8
+#define LOG_2PI      1.8378770664093453
+
+static double dist2(const float *x, const double *m)
+{
+    double d0 = x[0] - m[0], d1 = x[1] - m[1], d2 = x[2] - m[2];
+    return d0 * d0 + d1 * d1 + d2 * d2;
+}
+
+/* Farthest-point start: the first centre is the sample nearest the mean,
+ * each next one the sample farthest from the centres so far. */
+static void start_centres(const float *x, size_t n, int k, double (*c)[3],
+                          double *dmin)
+{
+    double mean[3] = {0, 0, 0}, best = DBL_MAX;
+    size_t pick = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 3; d++)
+            mean[d] += x[i * 3 + (size_t)d] / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double d = dist2(x + i * 3, mean);
+        if (d < best) {
+            best = d;
+            pick = i;
+        }
+    }
+    for (int j = 0; j < k; j++) {
+        double far = -1;
+        size_t next = 0;
+        for (int d = 0; d < 3; d++)
+            c[j][d] = x[pick * 3 + (size_t)d];
+        for (size_t i = 0; i < n; i++) {
+            double d = dist2(x + i * 3, c[j]);
+            if (j == 0 || d < dmin[i])
+                dmin[i] = d;
+            if (dmin[i] > far) {
+                far = dmin[i];
+                next = i;
+            }
+        }
+        pick = next;
+    }
+}
+
+static int nearest(const float *x, const double (*c)[3], int k)
+{
+    int best = 0;
+    double bd = DBL_MAX;
+    for (int j = 0; j < k; j++) {
+        double d = dist2(x, c[j]);
+        if (d < bd) {
+            bd = d;
+            best = j;
+        }
+    }
+    return best;
+}
+
+static void kmeans(const float *x, size_t n, int k, double (*c)[3], int *asg)
+{
+    for (int it = 0; it < KMEANS_ITERS; it++) {
+        double sum[IDP__GMM_MAX][3];
+        size_t cnt[IDP__GMM_MAX];
+        memset(sum, 0, sizeof sum);
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++) {
+            int j = nearest(x + i * 3, (const double(*)[3])c, k);
+            asg[i] = j;
+            cnt[j]++;
+            for (int d = 0; d < 3; d++)
+                sum[j][d] += x[i * 3 + (size_t)d];
+        }
+        for (int j = 0; j < k; j++)
+            for (int d = 0; d < 3 && cnt[j]; d++)
+                c[j][d] = sum[j][d] / (double)cnt[j];
+    }
+}
+
+/* Invert a symmetric 3x3 (xx xy xz yy yz zz); returns the determinant. */
+static double inv3(const double s[6], double o[6])
+{
+    double a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5];
+    double A = d * f - e * e, B = c * e - b * f, C = b * e - c * d;
+    double det = a * A + b * B + c * C;
+    if (det <= 0)
+        return 0;
+    o[0] = A / det;
+    o[1] = B / det;
+    o[2] = C / det;
+    o[3] = (a * f - c * c) / det;
+    o[4] = (b * c - a * e) / det;
+    o[5] = (a * d - b * b) / det;
+    return det;
+}
+
+/* Covariances, weights and normalisers of the clusters. */
+static void finish(idp__gmm *g, const float *x, size_t n, const int *asg,
+                   double floor)
+{
+    double cov[IDP__GMM_MAX][6];
+    size_t cnt[IDP__GMM_MAX];
+    memset(cov, 0, sizeof cov);
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n; i++) {
+        int j = asg[i];
+        double d0 = x[i * 3] - g->mean[j][0], d1 = x[i * 3 + 1] - g->mean[j][1];
+        double d2 = x[i * 3 + 2] - g->mean[j][2];
+        double *s = cov[j];
+        s[0] += d0 * d0, s[1] += d0 * d1, s[2] += d0 * d2;
+        s[3] += d1 * d1, s[4] += d1 * d2, s[5] += d2 * d2;
+        cnt[j]++;
+    }
+    for (int j = 0; j < g->k; j++) {
+        double m = cnt[j] ? (double)cnt[j] : 1, det;
+        double w = ((double)cnt[j] + 0.5) / ((double)n + 0.5 * g->k);
+        for (int e = 0; e < 6; e++)
+            cov[j][e] /= m;
+        cov[j][0] += floor, cov[j][3] += floor, cov[j][5] += floor;
+        det = inv3(cov[j], g->icov[j]);
+        if (det <= 0) { /* degenerate: isotropic with the floor */
+            memset(g->icov[j], 0, sizeof g->icov[j]);
+            g->icov[j][0] = g->icov[j][3] = g->icov[j][5] = 1 / floor;
+            det = floor * floor * floor;
+        }
+        g->lnorm[j] = log(w) - 1.5 * LOG_2PI - 0.5 * log(det);
+    }
+}
+
+int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k, double var_floor)
+{
+    double *dmin;
+    int *asg;
+    if (k > IDP__GMM_MAX)
+        k = IDP__GMM_MAX;
+    if (n < (size_t)k * 4 || k < 1)
+        return -1;
+    dmin = malloc(n * sizeof *dmin);
+    asg = malloc(n * sizeof *asg);
+    if (!dmin || !asg) {
+        free(asg);
+        free(dmin);
+        return -1;
+    }
+    g->k = k;
+    start_centres(x, n, k, g->mean, dmin);
+    kmeans(x, n, k, g->mean, asg);
+    finish(g, x, n, asg, var_floor > 1e-3 ? var_floor : 1e-3);
+    free(asg);
+    free(dmin);
+    return 0;
+}
+
+double idp__gmm_nll(const idp__gmm *g, const float x[3])
+{
+    double best = -DBL_MAX;
+    for (int j = 0; j < g->k; j++) {
+        const double *m = g->mean[j], *s = g->icov[j];
+        double d0 = x[0] - m[0], d1 = x[1] - m[1], d2 = x[2] - m[2];
+        double q = s[0] * d0 * d0 + s[3] * d1 * d1 + s[5] * d2 * d2 +
+                   2 * (s[1] * d0 * d1 + s[2] * d0 * d2 + s[4] * d1 * d2);
+        double l = g->lnorm[j] - 0.5 * q;
+        if (l > best)
+            best = l;
+    }
+    return -best;
+}

@@ -1,0 +1,421 @@
+/*
+ * matte_render.c - the matte at any output size: the working alpha
+ * upsampled, then refined along its edge against the image. Pure C.
+ *
+ * Known-background matting. At a soft edge the colour is
+ * I = a F + (1 - a) B. On a plain wall B is known well: the smooth field
+ * plus a local correction (the residual of the certain wall within a band
+ * width, spread by normalised convolution, which follows soft shadows);
+ * F is the mean colour of the certain person within two band widths.
+ * Then
+ *   a = (|I - B| - nu) / (|F - B| - nu)
+ * with nu the wall's own noise, so plain wall gets 0 and a strand of hair
+ * the share of the pixel it covers. Where F and B are too alike for that
+ * to be stable (a white shirt on a white wall) the upsampled working
+ * alpha is kept (blended by |F - B| between CONF_LO and CONF_HI).
+ *
+ * Zones, by distance from the cut (the working alpha's 0.5 contour):
+ *   band    within BAND_WORK working px on either side: estimated;
+ *   outside up to OUTER bands: estimated too, faded out over the outer
+ *           TAPER share, and kept only where joined to the person through
+ *           pixels of at least LINK (strands, not specks on the wall);
+ *   inside  beyond the band: 1. Within it, alpha may only fall near the
+ *           edge: >= depth / band and >= 2 a_work - 1. Deeper in, a
+ *           wall-coloured pixel is the person's own (white flowers on a
+ *           shirt), not wall seen through hair.
+ */
+#include "segment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BAND_WORK 2.5  /* refined band half-width, working px */
+#define CONF_LO   12.0 /* |F - B| below this: keep the working alpha */
+#define CONF_HI   40.0 /* above this: trust the estimate fully */
+#define NOISE_MUL 3.0  /* nu = this x the median wall residual */
+#define NOISE_MIN 2.0
+#define SNAP      0.02 /* alphas within this of 0 or 1 snap */
+#define OUTER     4    /* strands are looked for up to OUTER x band out, */
+#define LINK      0.08 /* joined through pixels of at least this alpha; */
+#define TAPER     0.5  /* alpha fades to 0 over this outer share */
+
+typedef struct soft_buf {
+    uint8_t *hm, *dil, *ero, *m, *out; /* out: !hm, then the outer zone */
+    int *tmp;
+    float *res, *din, *dout; /* distance inside / outside the cut */
+    idp__fill bg, fg; /* wall residual and person colour around the band */
+} soft_buf;
+
+static void soft_free(soft_buf *b)
+{
+    idp__fill_free(&b->fg);
+    idp__fill_free(&b->bg);
+    free(b->dout);
+    free(b->din);
+    free(b->res);
+    free(b->tmp);
+    free(b->out);
+    free(b->m);
+    free(b->ero);
+    free(b->dil);
+    free(b->hm);
+}
+
+static int soft_alloc(soft_buf *b, size_t n)
+{
+    memset(b, 0, sizeof *b);
+    b->hm = calloc(n, 1);
+    b->dil = malloc(n);
+    b->ero = malloc(n);
+    b->m = malloc(n);
+    b->out = malloc(n);
+    b->tmp = malloc(n * sizeof *b->tmp);
+    b->res = malloc(n * 3 * sizeof *b->res);
+    b->din = malloc(n * sizeof *b->din);
+    b->dout = malloc(n * sizeof *b->dout);
+    if (b->hm && b->dil && b->ero && b->m && b->out && b->tmp && b->res &&
+        b->din && b->dout)
+        return 0;
+    soft_free(b);
+    return -1;
+}
+
+/* The wall field at grid pixel (x, y), clamped to 0..255. */
+static void field_px(const idp__soft_in *in, int x, int y, float f[3])
+{
+    double u = in->u0 + (x + 0.5) * in->du, v = in->v0 + (y + 0.5) * in->dv;
+    for (int c = 0; c < 3; c++) {
+        double k = idp__wall_eval(in->coef, c, u, v);
+        f[c] = (float)(k < 0 ? 0 : k > 255 ? 255 : k);
+    }
+}
+
+/* The wall B at grid pixel i: the field plus the local residual. */
+static void wall_px(const idp__soft_in *in, const soft_buf *b, size_t i,
+                    float bg[3])
+{
+    int x = (int)(i % (size_t)in->w), y = (int)(i / (size_t)in->w);
+    float r[3];
+    field_px(in, x, y, bg);
+    idp__fill_at(&b->bg, x, y, r);
+    for (int c = 0; c < 3; c++)
+        bg[c] += r[c];
+}
+
+static double dist3(const float *a, const float *b)
+{
+    double d0 = a[0] - b[0], d1 = a[1] - b[1], d2 = a[2] - b[2];
+    return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
+}
+
+/* Wall noise: the median |I - B| over (at most 2000) certain wall
+ * pixels. */
+static double wall_noise(const idp__soft_in *in, const soft_buf *b)
+{
+    size_t n = (size_t)in->w * (size_t)in->h, cnt = 0, k = 0, step;
+    float v[2001];
+    for (size_t i = 0; i < n; i++)
+        cnt += b->m[i] != 0;
+    if (cnt == 0)
+        return NOISE_MIN;
+    step = cnt / 2000 + 1;
+    cnt = 0;
+    for (size_t i = 0; i < n && cnt < 2001; i++)
+        if (b->m[i] && k++ % step == 0) {
+            float bg[3];
+            wall_px(in, b, i, bg);
+            v[cnt++] = (float)dist3(in->rgb + 3 * i, bg);
+        }
+    return idp__quantile(v, cnt, 0.5);
+}
+
+/* The wall B and the person F around the band (zones() first). */
+static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
+{
+    size_t n = (size_t)in->w * (size_t)in->h;
+    int rb = in->band, rf = 2 * in->band; /* reach of the B and F means */
+    float zero[3] = {0, 0, 0}, mean[3] = {0, 0, 0};
+    double sum[3] = {0, 0, 0}, cnt = 0;
+    for (int y = 0; y < in->h; y++) { /* residual from the field */
+        float *res = b->res + (size_t)y * (size_t)in->w * 3;
+        idp__wall_row(in->coef, in->v0 + (y + 0.5) * in->dv, in->u0, in->du,
+                      in->w, res);
+        for (size_t x = 0; x < (size_t)in->w * 3; x++) {
+            float f = res[x] < 0 ? 0 : res[x] > 255 ? 255 : res[x];
+            res[x] = in->rgb[(size_t)y * (size_t)in->w * 3 + x] - f;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        b->m[i] = !b->dil[i];
+        if (b->ero[i]) {
+            for (int c = 0; c < 3; c++)
+                sum[c] += in->rgb[3 * i + (size_t)c];
+            cnt++;
+        }
+    }
+    for (int c = 0; c < 3 && cnt > 0; c++)
+        mean[c] = (float)(sum[c] / cnt);
+    if (idp__fill_make(&b->bg, b->res, 3, b->m, in->w, in->h, rb, zero) ||
+        idp__fill_make(&b->fg, in->rgb, 3, b->ero, in->w, in->h, rf, mean))
+        return -1;
+    *noise = fmax(NOISE_MUL * wall_noise(in, b), NOISE_MIN);
+    return 0;
+}
+
+static double clamp01(double v)
+{
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/* Alpha of one band pixel. */
+static double band_alpha(const float *o, const float *bg, const float *fg,
+                         double prior, double nu)
+{
+    double d = dist3(fg, bg), e = dist3(o, bg), a, conf;
+    conf = clamp01((d - CONF_LO) / (CONF_HI - CONF_LO));
+    a = d > nu ? clamp01((e - nu) / (d - nu)) : prior;
+    a = conf * a + (1 - conf) * prior;
+    return a < SNAP ? 0 : a > 1 - SNAP ? 1 : a;
+}
+
+/* Inside the cut, wall-coloured pixels are the person's own (a white
+ * shirt) except near its edge: alpha >= depth / band, and >= the working
+ * alpha's ramp beyond its middle (2 a_work - 1). */
+static double band_px(const idp__soft_in *in, const soft_buf *b, size_t i,
+                      double nu)
+{
+    float bg[3], fg[3];
+    double a, depth = b->din[i] / (double)in->band;
+    wall_px(in, b, i, bg);
+    idp__fill_at(&b->fg, (int)(i % (size_t)in->w), (int)(i / (size_t)in->w),
+                 fg);
+    a = band_alpha(in->rgb + 3 * i, bg, fg, in->hard[i], nu);
+    if (b->hm[i]) /* nor below the cut's own ramp past its middle */
+        depth = fmax(depth, 2 * in->hard[i] - 1);
+    return a < depth ? (depth > 1 ? 1 : depth) : a;
+}
+
+/* Outside the cut, keep only alpha joined to the person through pixels
+ * of at least LINK: strands, not specks on the wall. */
+static int keep_linked(const idp__soft_in *in, soft_buf *b, float *alpha)
+{
+    size_t n = (size_t)in->w * (size_t)in->h, qh = 0, qt = 0;
+    int *q = b->tmp, w = in->w, h = in->h;
+    uint8_t *seen = b->m;
+    for (size_t i = 0; i < n; i++) { /* start beside the cut */
+        seen[i] = !b->hm[i] && b->dout[i] < 1.5f && alpha[i] >= LINK;
+        if (seen[i])
+            q[qt++] = (int)i;
+    }
+    while (qh < qt) {
+        int i = q[qh++], x = i % w, y = i / w;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                int xx = x + dx, yy = y + dy, j = yy * w + xx;
+                if (xx < 0 || yy < 0 || xx >= w || yy >= h || seen[j] ||
+                    b->hm[j] || alpha[j] < LINK)
+                    continue;
+                seen[j] = 1;
+                q[qt++] = j;
+            }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!b->hm[i] && !seen[i])
+            alpha[i] = 0;
+    return 0;
+}
+
+/* The cut, the distances inside and outside it, and the zones: the band
+ * (within `band` of the cut), the certain person beyond it, the outer
+ * zone (within OUTER x band outside). */
+static void zones(const idp__soft_in *in, soft_buf *b)
+{
+    size_t n = (size_t)in->w * (size_t)in->h;
+    float band = (float)in->band, reach = (float)(OUTER * in->band);
+    for (size_t i = 0; i < n; i++) {
+        b->hm[i] = in->hard[i] >= 0.5f;
+        b->out[i] = !b->hm[i];
+    }
+    idp__dist_inside(b->hm, in->w, in->h, b->din);
+    idp__dist_inside(b->out, in->w, in->h, b->dout);
+    for (size_t i = 0; i < n; i++) {
+        b->dil[i] = b->hm[i] || b->dout[i] <= band;
+        b->ero[i] = b->din[i] > band;
+        b->out[i] = b->dout[i] <= reach;
+    }
+}
+
+/* Alpha of a pixel of the outer zone or the band. */
+static double zone_px(const idp__soft_in *in, const soft_buf *b, size_t i,
+                      double nu)
+{
+    double a = band_px(in, b, i, nu), reach = OUTER * in->band;
+    double fade = (reach - b->dout[i]) / (TAPER * reach);
+    return fade < 1 ? a * (fade > 0 ? fade : 0) : a;
+}
+
+int idp__soft_alpha(const idp__soft_in *in, float *alpha)
+{
+    size_t n = (size_t)in->w * (size_t)in->h;
+    soft_buf b;
+    double nu;
+    int rc;
+    if (soft_alloc(&b, n))
+        return -1;
+    zones(in, &b);
+    if (estimate_bf(in, &b, &nu)) {
+        soft_free(&b);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        alpha[i] = b.out[i] && !b.ero[i] ? (float)zone_px(in, &b, i, nu)
+                                         : (float)b.hm[i];
+    rc = keep_linked(in, &b, alpha);
+    soft_free(&b);
+    return rc;
+}
+
+void idp__matte_wall_at(const idp__matte *mt, double x, double y, double rgb[3])
+{
+    double u = x / mt->img_w, v = y / mt->img_h;
+    for (int c = 0; c < 3; c++) {
+        double f = idp__wall_eval(&mt->wall_coef[0][0], c, u, v);
+        rgb[c] = f < 0 ? 0 : f > 255 ? 255 : f;
+    }
+}
+
+/* Bilinear taps along one axis: output index o samples the working grid
+ * (n cells over `size` input px) at input position p0 + (o + 0.5) step;
+ * `in` is 0 where that position is outside the image. */
+typedef struct axis {
+    int *i0, *i1;
+    float *f;
+    uint8_t *in;
+} axis;
+
+static int axis_make(axis *a, int n_out, double p0, double step, int n,
+                     double size)
+{
+    a->i0 = malloc((size_t)n_out * sizeof *a->i0);
+    a->i1 = malloc((size_t)n_out * sizeof *a->i1);
+    a->f = malloc((size_t)n_out * sizeof *a->f);
+    a->in = malloc((size_t)n_out);
+    if (!a->i0 || !a->i1 || !a->f || !a->in)
+        return -1;
+    for (int o = 0; o < n_out; o++) {
+        double p = p0 + (o + 0.5) * step, g = p * n / size - 0.5;
+        int k;
+        a->in[o] = p >= 0 && p < size;
+        g = g < 0 ? 0 : g > n - 1 ? n - 1 : g;
+        k = (int)g;
+        a->i0[o] = k;
+        a->i1[o] = k + 1 < n ? k + 1 : n - 1;
+        a->f[o] = (float)(g - k);
+    }
+    return 0;
+}
+
+static void axis_free(axis *a)
+{
+    free(a->in);
+    free(a->f);
+    free(a->i1);
+    free(a->i0);
+}
+
+/* The working alpha (0..1) at every output pixel, bilinear; 0 where the
+ * pixel centre is outside the image. */
+static int upsample_alpha(const idp__matte *mt, idp_rect src, int ow, int oh,
+                          float *hard)
+{
+    axis ax, ay;
+    int rc = -1;
+    memset(&ax, 0, sizeof ax);
+    memset(&ay, 0, sizeof ay);
+    if (axis_make(&ax, ow, src.x, src.w / ow, mt->ww, mt->img_w) == 0 &&
+        axis_make(&ay, oh, src.y, src.h / oh, mt->wh, mt->img_h) == 0) {
+        for (int y = 0; y < oh; y++) {
+            const uint8_t *r0 = mt->alpha + (size_t)ay.i0[y] * (size_t)mt->ww;
+            const uint8_t *r1 = mt->alpha + (size_t)ay.i1[y] * (size_t)mt->ww;
+            float fy = ay.f[y], *o = hard + (size_t)y * (size_t)ow;
+            for (int x = 0; x < ow; x++) {
+                float fx = ax.f[x];
+                float a = (1 - fx) * r0[ax.i0[x]] + fx * r0[ax.i1[x]];
+                float b = (1 - fx) * r1[ax.i0[x]] + fx * r1[ax.i1[x]];
+                o[x] = ax.in[x] && ay.in[y] ? ((1 - fy) * a + fy * b) / 255 : 0;
+            }
+        }
+        rc = 0;
+    }
+    axis_free(&ay);
+    axis_free(&ax);
+    return rc;
+}
+
+/* Alpha to bytes; 0 where the pixel centre is outside the image. */
+static void store(const idp__matte *mt, idp_rect src, int ow, int oh,
+                  const float *alpha, uint8_t *out)
+{
+    double sx = src.w / ow, sy = src.h / oh;
+    for (int y = 0; y < oh; y++) {
+        double iy = src.y + (y + 0.5) * sy;
+        for (int x = 0; x < ow; x++) {
+            double ix = src.x + (x + 0.5) * sx;
+            size_t i = (size_t)y * (size_t)ow + (size_t)x;
+            int in = ix >= 0 && iy >= 0 && ix < mt->img_w && iy < mt->img_h;
+            out[i] = in ? (uint8_t)(alpha[i] * 255 + 0.5f) : 0;
+        }
+    }
+}
+
+idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
+                             const idp_image *img, idp_rect src, int out_w,
+                             int out_h, uint8_t *out)
+{
+    size_t n = (size_t)out_w * (size_t)out_h;
+    float *rgb, *hard, *alpha;
+    idp__soft_in in;
+    idp_status st;
+    double k;
+    if (!mt || !img || !out || out_w <= 0 || out_h <= 0 || src.w <= 0 ||
+        src.h <= 0)
+        return idp__fail(ctx, IDP_E_INTERNAL, "matte render: bad arguments");
+    rgb = malloc(n * 3 * sizeof *rgb);
+    hard = malloc(n * sizeof *hard);
+    alpha = malloc(n * sizeof *alpha);
+    if (!rgb || !hard || !alpha) {
+        free(alpha);
+        free(hard);
+        free(rgb);
+        return idp__fail(ctx, IDP_E_NOMEM, "matte render: out of memory");
+    }
+    idp__resample(img->pixels, img->stride, img->width, img->height, src, out_w,
+                  out_h, rgb);
+    if (upsample_alpha(mt, src, out_w, out_h, hard) != 0) {
+        free(alpha);
+        free(hard);
+        free(rgb);
+        return idp__fail(ctx, IDP_E_NOMEM, "matte render: out of memory");
+    }
+    k = out_w / src.w / mt->work_scale; /* output px per working px */
+    in.rgb = rgb;
+    in.hard = hard;
+    in.w = out_w;
+    in.h = out_h;
+    in.band = (int)ceil(BAND_WORK * (k > 1 ? k : 1));
+    in.coef = &mt->wall_coef[0][0];
+    in.u0 = src.x / mt->img_w;
+    in.du = src.w / out_w / mt->img_w;
+    in.v0 = src.y / mt->img_h;
+    in.dv = src.h / out_h / mt->img_h;
+    st = idp__soft_alpha(&in, alpha) == 0 ? IDP_OK : IDP_E_NOMEM;
+    if (st == IDP_OK)
+        store(mt, src, out_w, out_h, alpha, out);
+    free(alpha);
+    free(hard);
+    free(rgb);
+    if (st != IDP_OK)
+        return idp__fail(ctx, st, "matte render: out of memory");
+    return IDP_OK;
+}

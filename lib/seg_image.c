@@ -1,0 +1,463 @@
+/*
+ * seg_image.c - image helpers of the segmentation: resampling an RGB
+ * region to floats, box filters, square morphology, connected components
+ * and normalised convolution (filling a plane from the pixels of a mask).
+ * All O(pixels), whatever the radius. Pure C.
+ */
+#include "segment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TAPS 4 /* samples per axis when shrinking */
+
+typedef struct taps {
+    int n;    /* taps per output index */
+    int *idx; /* n per output index, clamped to the image */
+    float *w; /* n per output index */
+} taps;
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Taps along one axis: shrinking, n points spread over the footprint;
+ * enlarging, the two bilinear neighbours. */
+static int make_taps(taps *t, double x0, double step, int n_out, int n_in)
+{
+    int n = step > 1 ? (int)ceil(step - 1e-9) : 2;
+    t->n = n = n > MAX_TAPS ? MAX_TAPS : n;
+    t->idx = malloc((size_t)n_out * (size_t)n * sizeof *t->idx);
+    t->w = malloc((size_t)n_out * (size_t)n * sizeof *t->w);
+    if (!t->idx || !t->w)
+        return -1;
+    for (int o = 0; o < n_out; o++) {
+        int *ix = t->idx + (size_t)o * (size_t)n;
+        float *w = t->w + (size_t)o * (size_t)n;
+        if (step > 1) {
+            for (int k = 0; k < n; k++) {
+                double p = x0 + (o + (k + 0.5) / n) * step;
+                ix[k] = clampi((int)floor(p), 0, n_in - 1);
+                w[k] = 1.0f / (float)n;
+            }
+        } else {
+            double p = x0 + (o + 0.5) * step - 0.5, f = p - floor(p);
+            ix[0] = clampi((int)floor(p), 0, n_in - 1);
+            ix[1] = clampi((int)floor(p) + 1, 0, n_in - 1);
+            w[0] = (float)(1 - f);
+            w[1] = (float)f;
+        }
+    }
+    return 0;
+}
+
+static void taps_free(taps *t)
+{
+    free(t->idx);
+    free(t->w);
+}
+
+/* One output row when both axes shrink: every tap weighs the same, so
+ * integer sums and one scale. */
+static void shrink_row(const uint8_t *px, size_t stride, const taps *tx,
+                       const int *iy, int ny, int ow, float *out)
+{
+    float scale = 1.0f / (float)(tx->n * ny);
+    for (int x = 0; x < ow; x++) {
+        const int *ix = tx->idx + (size_t)x * (size_t)tx->n;
+        uint32_t r = 0, g = 0, b = 0;
+        for (int j = 0; j < ny; j++) {
+            const uint8_t *row = px + (size_t)iy[j] * stride;
+            for (int i = 0; i < tx->n; i++) {
+                const uint8_t *p = row + (size_t)ix[i] * 3;
+                r += p[0];
+                g += p[1];
+                b += p[2];
+            }
+        }
+        out[x * 3] = (float)r * scale;
+        out[x * 3 + 1] = (float)g * scale;
+        out[x * 3 + 2] = (float)b * scale;
+    }
+}
+
+static void resample_row(const uint8_t *px, size_t stride, const taps *tx,
+                         const int *iy, const float *wy, int ny, int ow,
+                         float *out)
+{
+    memset(out, 0, (size_t)ow * 3 * sizeof *out);
+    for (int j = 0; j < ny; j++) {
+        const uint8_t *row = px + (size_t)iy[j] * stride;
+        for (int x = 0; x < ow; x++) {
+            const int *ix = tx->idx + (size_t)x * (size_t)tx->n;
+            const float *wx = tx->w + (size_t)x * (size_t)tx->n;
+            float r = 0, g = 0, b = 0;
+            for (int i = 0; i < tx->n; i++) {
+                const uint8_t *p = row + (size_t)ix[i] * 3;
+                r += wx[i] * p[0];
+                g += wx[i] * p[1];
+                b += wx[i] * p[2];
+            }
+            out[x * 3] += wy[j] * r;
+            out[x * 3 + 1] += wy[j] * g;
+            out[x * 3 + 2] += wy[j] * b;
+        }
+    }
+}
+
+void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
+                   idp_rect src, int ow, int oh, float *out)
+{
+    taps tx = {0, NULL, NULL}, ty = {0, NULL, NULL};
+    int shrink = src.w / ow > 1 && src.h / oh > 1;
+    if (make_taps(&tx, src.x, src.w / ow, ow, iw) == 0 &&
+        make_taps(&ty, src.y, src.h / oh, oh, ih) == 0) {
+        for (int y = 0; y < oh; y++) {
+            const int *iy = ty.idx + (size_t)y * (size_t)ty.n;
+            float *o = out + (size_t)y * (size_t)ow * 3;
+            if (shrink)
+                shrink_row(px, stride, &tx, iy, ty.n, ow, o);
+            else
+                resample_row(px, stride, &tx, iy,
+                             ty.w + (size_t)y * (size_t)ty.n, ty.n, ow, o);
+        }
+    } else { /* out of memory: the nearest pixel */
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                int ix =
+                    clampi((int)(src.x + (x + 0.5) * src.w / ow), 0, iw - 1);
+                int iy =
+                    clampi((int)(src.y + (y + 0.5) * src.h / oh), 0, ih - 1);
+                for (int c = 0; c < 3; c++)
+                    out[((size_t)y * (size_t)ow + (size_t)x) * 3 + (size_t)c] =
+                        px[(size_t)iy * stride + (size_t)ix * 3 + (size_t)c];
+            }
+    }
+    taps_free(&ty);
+    taps_free(&tx);
+}
+
+/* Window mean of radius r along a line of n samples `step` apart (the
+ * window shrinks at the ends). */
+static void blur_line(const float *in, float *out, int n, size_t step, int r)
+{
+    float s = 0, inv = 1.0f / (float)(2 * r + 1);
+    int lo = 0, hi = -1;
+    for (int i = 0; i < n; i++) {
+        while (hi < i + r && hi + 1 < n)
+            s += in[(size_t)++hi * step];
+        while (lo < i - r)
+            s -= in[(size_t)lo++ * step];
+        out[(size_t)i * step] =
+            hi - lo == 2 * r ? s * inv : s / (float)(hi - lo + 1);
+    }
+}
+
+void idp__box_blur(float *p, int w, int h, int r, float *tmp)
+{
+    if (r <= 0)
+        return;
+    for (int y = 0; y < h; y++)
+        blur_line(p + (size_t)y * (size_t)w, tmp + (size_t)y * (size_t)w, w, 1,
+                  r);
+    for (int x = 0; x < w; x++)
+        blur_line(tmp + x, p + x, h, (size_t)w, r);
+}
+
+/* Window size at i along a line of n (the window shrinks at the ends). */
+static int span(int i, int n, int r)
+{
+    int lo = i - r < 0 ? 0 : i - r, hi = i + r >= n ? n - 1 : i + r;
+    return hi - lo + 1;
+}
+
+/* One pass of the square morphology along rows (in: bytes) into `out`
+ * (ints 0 / 1). */
+static void morph_rows(const uint8_t *in, int *out, int w, int h, int r,
+                       int dilate)
+{
+    for (int y = 0; y < h; y++) {
+        const uint8_t *row = in + (size_t)y * (size_t)w;
+        int *o = out + (size_t)y * (size_t)w, s = 0, lo = 0, hi = -1;
+        for (int x = 0; x < w; x++) {
+            while (hi < x + r && hi + 1 < w)
+                s += row[++hi] != 0;
+            while (lo < x - r)
+                s -= row[lo++] != 0;
+            o[x] = dilate ? s > 0 : s == hi - lo + 1;
+        }
+    }
+}
+
+void idp__mask_morph(const uint8_t *in, uint8_t *out, int w, int h, int r,
+                     int dilate, int *tmp)
+{
+    if (r <= 0) {
+        for (size_t i = 0; i < (size_t)w * (size_t)h; i++)
+            out[i] = in[i] != 0;
+        return;
+    }
+    morph_rows(in, tmp, w, h, r, dilate);
+    for (int x = 0; x < w; x++) {
+        int s = 0, lo = 0, hi = -1;
+        for (int y = 0; y < h; y++) {
+            while (hi < y + r && hi + 1 < h)
+                s += tmp[(size_t)++hi * (size_t)w + (size_t)x];
+            while (lo < y - r)
+                s -= tmp[(size_t)lo++ * (size_t)w + (size_t)x];
+            out[(size_t)y * (size_t)w + (size_t)x] =
+                (uint8_t)(dilate ? s > 0 : s == span(y, h, r));
+        }
+    }
+}
+
+int idp__components(const uint8_t *mask, uint8_t value, int w, int h, int *lab)
+{
+    size_t n = (size_t)w * (size_t)h;
+    int *queue = malloc(n * sizeof *queue), count = 0;
+    if (!queue)
+        return -1;
+    memset(lab, 0, n * sizeof *lab);
+    for (size_t s = 0; s < n; s++) {
+        size_t qh = 0, qt = 0;
+        if (mask[s] != value || lab[s])
+            continue;
+        lab[s] = ++count;
+        queue[qt++] = (int)s;
+        while (qh < qt) {
+            int i = queue[qh++], x = i % w, y = i / w;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int xx = x + dx, yy = y + dy, j;
+                    if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+                        continue;
+                    j = yy * w + xx;
+                    if (mask[j] == value && !lab[j]) {
+                        lab[j] = count;
+                        queue[qt++] = j;
+                    }
+                }
+        }
+    }
+    free(queue);
+    return count;
+}
+
+/* Block sums of val * mask and of mask on a grid `step` times coarser:
+ * planes of nc + 1 values per coarse cell. */
+static void block_sums(const float *val, int nc, const uint8_t *mask, int w,
+                       int h, int step, int cw, int ch, float *grid)
+{
+    size_t np = (size_t)nc + 1;
+    memset(grid, 0, (size_t)cw * (size_t)ch * np * sizeof *grid);
+    for (int y = 0; y < h; y++) {
+        float *grow = grid + (size_t)(y / step) * (size_t)cw * np;
+        for (int x = 0; x < w; x++) {
+            size_t i = (size_t)y * (size_t)w + (size_t)x;
+            float *g = grow + (size_t)(x / step) * np;
+            if (!mask[i])
+                continue;
+            for (int c = 0; c < nc; c++)
+                g[c] += val[i * (size_t)nc + (size_t)c];
+            g[nc] += 1;
+        }
+    }
+}
+
+/* Box-blur each of the np interleaved planes of a cw x ch grid. */
+static int blur_planes(float *grid, int np, int cw, int ch, int r)
+{
+    size_t n = (size_t)cw * (size_t)ch;
+    float *plane = malloc(2 * n * sizeof *plane);
+    if (!plane)
+        return -1;
+    for (int c = 0; c < np; c++) {
+        for (size_t i = 0; i < n; i++)
+            plane[i] = grid[i * (size_t)np + (size_t)c];
+        idp__box_blur(plane, cw, ch, r, plane + n);
+        for (size_t i = 0; i < n; i++)
+            grid[i * (size_t)np + (size_t)c] = plane[i];
+    }
+    free(plane);
+    return 0;
+}
+
+/* Bilinear sample of the np values of grid cell position (gx, gy). */
+static void grid_at(const float *grid, int np, int cw, int ch, double gx,
+                    double gy, float *v)
+{
+    int x0 = (int)floor(gx), y0 = (int)floor(gy);
+    double fx = gx - x0, fy = gy - y0;
+    int x1 = clampi(x0 + 1, 0, cw - 1), y1 = clampi(y0 + 1, 0, ch - 1);
+    const float *a, *b, *c, *d;
+    x0 = clampi(x0, 0, cw - 1);
+    y0 = clampi(y0, 0, ch - 1);
+    a = grid + ((size_t)y0 * (size_t)cw + (size_t)x0) * (size_t)np;
+    b = grid + ((size_t)y0 * (size_t)cw + (size_t)x1) * (size_t)np;
+    c = grid + ((size_t)y1 * (size_t)cw + (size_t)x0) * (size_t)np;
+    d = grid + ((size_t)y1 * (size_t)cw + (size_t)x1) * (size_t)np;
+    for (int k = 0; k < np; k++)
+        v[k] = (float)((1 - fy) * ((1 - fx) * a[k] + fx * b[k]) +
+                       fy * ((1 - fx) * c[k] + fx * d[k]));
+}
+
+int idp__fill_make(idp__fill *f, const float *val, int nc, const uint8_t *mask,
+                   int w, int h, int r, const float *fallback)
+{
+    int step = r >= 8 ? r / 4 : (r >= 2 ? r / 2 : 1), np = nc + 1, rc;
+    size_t ng;
+    memset(f, 0, sizeof *f);
+    if (nc > IDP__FILL_MAX)
+        return -1;
+    f->nc = nc;
+    f->step = step;
+    f->cw = (w + step - 1) / step;
+    f->ch = (h + step - 1) / step;
+    memcpy(f->fallback, fallback, (size_t)nc * sizeof *fallback);
+    ng = (size_t)f->cw * (size_t)f->ch * (size_t)np;
+    rc = (r + step / 2) / step;
+    rc = rc > 0 ? rc : 1;
+    if (!(f->g1 = malloc(2 * ng * sizeof *f->g1)))
+        return -1;
+    f->g2 = f->g1 + ng;
+    block_sums(val, nc, mask, w, h, step, f->cw, f->ch, f->g1);
+    memcpy(f->g2, f->g1, ng * sizeof *f->g1);
+    if (blur_planes(f->g1, np, f->cw, f->ch, rc) ||
+        blur_planes(f->g2, np, f->cw, f->ch, 4 * rc)) {
+        idp__fill_free(f);
+        return -1;
+    }
+    return 0;
+}
+
+void idp__fill_at(const idp__fill *f, int x, int y, float *out)
+{
+    float v1[IDP__FILL_MAX + 1], v2[IDP__FILL_MAX + 1];
+    int nc = f->nc, np = nc + 1;
+    double gx = (x + 0.5) / f->step - 0.5, gy = (y + 0.5) / f->step - 0.5;
+    grid_at(f->g1, np, f->cw, f->ch, gx, gy, v1);
+    if (v1[nc] > 1e-4f) {
+        for (int c = 0; c < nc; c++)
+            out[c] = v1[c] / v1[nc];
+        return;
+    }
+    grid_at(f->g2, np, f->cw, f->ch, gx, gy, v2);
+    for (int c = 0; c < nc; c++)
+        out[c] = v2[nc] > 1e-5f ? v2[c] / v2[nc] : f->fallback[c];
+}
+
+void idp__fill_free(idp__fill *f)
+{
+    free(f->g1);
+    f->g1 = f->g2 = NULL;
+}
+
+/* Running minimum of radius r along a line (n samples `step` apart):
+ * O(n r), fine for the small radii used. */
+static void min_line(const float *in, float *out, int n, size_t step, int r)
+{
+    for (int i = 0; i < n; i++) {
+        int lo = i - r < 0 ? 0 : i - r, hi = i + r >= n ? n - 1 : i + r;
+        float m = in[(size_t)lo * step];
+        for (int j = lo + 1; j <= hi; j++)
+            m = in[(size_t)j * step] < m ? in[(size_t)j * step] : m;
+        out[(size_t)i * step] = m;
+    }
+}
+
+void idp__min_filter(const float *in, float *out, int w, int h, int r,
+                     float *tmp)
+{
+    for (int y = 0; y < h; y++)
+        min_line(in + (size_t)y * (size_t)w, tmp + (size_t)y * (size_t)w, w, 1,
+                 r);
+    for (int x = 0; x < w; x++)
+        min_line(tmp + x, out + x, h, (size_t)w, r);
+}
+
+static float min4(float a, float b, float c, float d)
+{
+    float m = a < b ? a : b, n = c < d ? c : d;
+    return m < n ? m : n;
+}
+
+/* Chamfer (3-4) distance, in pixels, from every pixel where mask != 0 to
+ * the nearest pixel where mask == 0; 0 on those. Pixels outside the grid
+ * do not count as 0 (the person may fill the frame). */
+void idp__dist_inside(const uint8_t *mask, int w, int h, float *d)
+{
+    const float a = 3, b = 4, big = 1e9f;
+    size_t W = (size_t)w;
+    for (int y = 0; y < h; y++) {
+        const float *up = y > 0 ? d + (size_t)(y - 1) * W : NULL;
+        float *row = d + (size_t)y * W;
+        for (int x = 0; x < w; x++) {
+            float v = big;
+            if (!mask[(size_t)y * W + (size_t)x]) {
+                row[x] = 0;
+                continue;
+            }
+            if (x > 0)
+                v = row[x - 1] + a;
+            if (up)
+                v = min4(v, up[x] + a, x > 0 ? up[x - 1] + b : big,
+                         x + 1 < w ? up[x + 1] + b : big);
+            row[x] = v;
+        }
+    }
+    for (int y = h - 1; y >= 0; y--) {
+        const float *dn = y + 1 < h ? d + (size_t)(y + 1) * W : NULL;
+        float *row = d + (size_t)y * W;
+        for (int x = w - 1; x >= 0; x--) {
+            float v = row[x];
+            if (v == 0)
+                continue;
+            if (x + 1 < w)
+                v = v < row[x + 1] + a ? v : row[x + 1] + a;
+            if (dn)
+                v = min4(v, dn[x] + a, x + 1 < w ? dn[x + 1] + b : big,
+                         x > 0 ? dn[x - 1] + b : big);
+            row[x] = v;
+        }
+    }
+    for (size_t i = 0; i < W * (size_t)h; i++)
+        d[i] /= a;
+}
+
+float idp__quantile(float *v, size_t n, double q)
+{
+    size_t k, lo = 0, hi;
+    if (n == 0)
+        return 0;
+    k = (size_t)(q * (double)(n - 1) + 0.5);
+    k = k < n ? k : n - 1;
+    hi = n - 1;
+    while (lo < hi) { /* Hoare quickselect, middle pivot */
+        float pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}

@@ -1,0 +1,217 @@
+/*
+ * segment.h - private interfaces of the segmentation modules (segment.c,
+ * seg_prior.c, seg_cut.c, seg_image.c, matte_render.c, wall.c, gmm.c,
+ * maxflow.c). Pure C. idp_internal.h declares the contract the rest of
+ * the library uses (idp__matte, idp__segment, idp__matte_render).
+ */
+#ifndef IDP_SEGMENT_H
+#define IDP_SEGMENT_H
+
+#include "idp_internal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- images and planes (seg_image.c) ---- */
+
+/* A float RGB image, 3 interleaved values per pixel, 0..255. */
+typedef struct idp__fimg {
+    float *px;
+    int w, h;
+} idp__fimg;
+
+/* Resample the region `src` (input px) of an 8-bit RGB image to ow x oh
+ * floats: output pixel (x, y) covers input [src.x + x sx, src.x + (x+1) sx)
+ * with sx = src.w / ow (likewise y). Shrinking averages up to 4 x 4 samples
+ * spread over that footprint; enlarging interpolates bilinearly; outside
+ * the image the edge pixels repeat. */
+void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
+                   idp_rect src, int ow, int oh, float *out);
+
+/* The q-quantile (0..1, nearest rank) of n floats; reorders v. 0 when
+ * n is 0. */
+float idp__quantile(float *v, size_t n, double q);
+
+/* Mean over a (2r+1)^2 window, edges shrinking the window; in place.
+ * `tmp` holds w * h floats. */
+void idp__box_blur(float *p, int w, int h, int r, float *tmp);
+
+/* Minimum over a (2r+1)^2 window (edges shrink it); tmp: w * h floats. */
+void idp__min_filter(const float *in, float *out, int w, int h, int r,
+                     float *tmp);
+
+/* Binary dilation (op 1) or erosion (op 0) by a (2r+1)^2 square; values
+ * are 0 / nonzero; out gets 0 / 1. tmp holds w * h ints. */
+void idp__mask_morph(const uint8_t *in, uint8_t *out, int w, int h, int r,
+                     int dilate, int *tmp);
+
+/* Chamfer distance (px) from each pixel of the mask to the nearest pixel
+ * outside it (0 outside). */
+void idp__dist_inside(const uint8_t *mask, int w, int h, float *d);
+
+/* Label the 8-connected components of the pixels where mask == value;
+ * lab gets 0 elsewhere, 1..n on the components; returns n, or -1 out of
+ * memory. */
+int idp__components(const uint8_t *mask, uint8_t value, int w, int h, int *lab);
+
+/* Normalised convolution: at any pixel, the mean of `val` (nc values per
+ * pixel, interleaved) over the pixels of `mask` inside a box of radius r,
+ * or of radius 4 r where the small box holds none, or `fallback` where
+ * neither does. Built on a grid `step` times coarser than the image and
+ * interpolated, so large radii cost little; sampled pixel by pixel. */
+#define IDP__FILL_MAX 4
+typedef struct idp__fill {
+    float *g1, *g2; /* blurred sums (nc values + weight) at r and 4 r */
+    int cw, ch, step, nc;
+    float fallback[IDP__FILL_MAX];
+} idp__fill;
+
+/* Returns 0 or -1 (out of memory, or nc > IDP__FILL_MAX). */
+int idp__fill_make(idp__fill *f, const float *val, int nc, const uint8_t *mask,
+                   int w, int h, int r, const float *fallback);
+void idp__fill_at(const idp__fill *f, int x, int y, float *out);
+void idp__fill_free(idp__fill *f);
+
+/* ---- the subject's geometry (seg_prior.c) ---- */
+
+/* Face frame in some pixel grid: origin at the eye midpoint, axis u along
+ * the eye line (towards image right), v perpendicular (down the face),
+ * lengths in face widths. */
+typedef struct idp__seg_geom {
+    double ex, ey;         /* eye midpoint */
+    double ux, uy;         /* unit eye-line direction */
+    double fw;             /* face width (landmarks 0-16), px */
+    double brow_t, chin_t; /* brow line and chin, v in face widths */
+    double chin_x, chin_y; /* landmark 8, px */
+    double hull[27][2];    /* jaw 0-16 then brows 26..17, px */
+    double box[4];         /* the hull's bounding box x0 y0 x1 y1 */
+} idp__seg_geom;
+
+/* The geometry from 68 landmarks given in input pixels, mapped to a grid
+ * scaled by (sx, sy). */
+void idp__seg_geom_init(idp__seg_geom *g, const idp_point *lm, double sx,
+                        double sy);
+
+/* Face-frame coordinates (face widths) of pixel centre (x, y). */
+void idp__seg_frame(const idp__seg_geom *g, double x, double y, double *s,
+                    double *t);
+
+/* Seed classes of a working pixel. */
+enum {
+    IDP__SEED_NONE = 0,
+    IDP__SEED_FG = 1,  /* certainly the person: face, skull, neck, torso */
+    IDP__SEED_BGC = 2, /* a background candidate (if it looks like wall) */
+    IDP__SEED_FAR = 3  /* far from any person: background if wall-like */
+};
+
+/* Seed map (w x h) and the person prior (probability, w x h floats).
+ * env_k (<= 1) shrinks the envelope where the image holds little
+ * background outside it (a face filling the frame). */
+void idp__seg_seeds(const idp__seg_geom *g, int w, int h, double env_k,
+                    uint8_t *seed, float *prior);
+
+/* 1 when a hole of the cut centred at (x, y) is part of the person
+ * (inside the head or on the chest: a white shirt on a white wall). */
+int idp__seg_fill_zone(const idp__seg_geom *g, double x, double y);
+
+/* 1 inside the body envelope (below the chin, shoulders sloping out). */
+int idp__seg_in_body(const idp__seg_geom *g, double x, double y);
+
+/* ---- colour models (gmm.c) ---- */
+
+#define IDP__GMM_MAX 8
+
+typedef struct idp__gmm {
+    int k;
+    double mean[IDP__GMM_MAX][3];
+    double icov[IDP__GMM_MAX][6]; /* inverse covariance: xx xy xz yy yz zz */
+    double lnorm[IDP__GMM_MAX];   /* log w - 1.5 log 2 pi - 0.5 log det */
+} idp__gmm;
+
+/* Fit k components (k <= IDP__GMM_MAX) to n colour samples (3 floats
+ * each) by k-means and one covariance pass; var_floor is added to every
+ * variance. Returns 0, or -1 with too few samples or out of memory. */
+int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k,
+                 double var_floor);
+
+/* -log of the density at x (the best component; nats). */
+double idp__gmm_nll(const idp__gmm *g, const float x[3]);
+
+/* ---- the wall as a smooth field (wall.c) ---- */
+
+/* The field's coefficients are 18 doubles, row-major [c][k] as in
+ * idp__matte.wall_coef (pass &wall_coef[0][0]). */
+
+/* Field value at normalised coordinates (u, v) for channel c. */
+double idp__wall_eval(const double *coef, int c, double u, double v);
+
+/* The field along a row: n pixels at u = u0 + (x + 0.5) du, v; 3 floats
+ * per pixel into out (not clamped). */
+void idp__wall_row(const double *coef, double v, double u0, double du, int n,
+                   float *out);
+
+/* Robust quadratic fit to the pixels of `img` where use[i] != 0 (u, v of
+ * pixel centres in 0..1): trimmed least squares with a ridge pull towards
+ * a flat wall where the samples do not constrain the curvature. Sets coef
+ * and *sigma (robust per-channel noise of the residuals). Returns the
+ * number of samples kept (the fit subsamples), 0 with too few. */
+int idp__wall_fit(const idp__fimg *img, const uint8_t *use, double coef[3][6],
+                  double *sigma);
+
+/* Median field colour and the P90 CIE76 distance of the pixels where
+ * use[i] != 0 from the field. */
+void idp__wall_stats(const idp__fimg *img, const uint8_t *use,
+                     const double *coef, idp_rgb *median, double *spread);
+
+/* ---- graph cut (maxflow.c: Boykov-Kolmogorov) ---- */
+
+typedef struct idp__graph idp__graph;
+
+/* A graph of n nodes with room for m undirected edges. NULL out of
+ * memory. */
+idp__graph *idp__graph_new(int n, int m);
+void idp__graph_free(idp__graph *g);
+/* Empty the graph for n nodes (n <= the n it was made for), keeping its
+ * memory; -1 when n is too large. */
+int idp__graph_reset(idp__graph *g, int n);
+/* Add capacities from the source and to the sink of node i. */
+void idp__graph_tweights(idp__graph *g, int i, int32_t source, int32_t sink);
+/* Edge i - j with capacity cap (i to j) and rev (j to i); -1 when full. */
+int idp__graph_edge(idp__graph *g, int i, int j, int32_t cap, int32_t rev);
+/* The maximum flow (= the minimum cut). Returns -1 out of memory. */
+int64_t idp__graph_maxflow(idp__graph *g);
+/* After maxflow: 1 when node i is on the source side of the cut. */
+int idp__graph_source_side(const idp__graph *g, int i);
+
+/* ---- the cut at the working resolution (seg_cut.c) ---- */
+
+typedef struct idp__seg_work {
+    idp__fimg img;      /* the image at the working resolution */
+    idp__seg_geom geom; /* in working pixels */
+    uint8_t *seed;      /* IDP__SEED_* */
+    float *prior;       /* person prior */
+    uint8_t *label;     /* 1 person, 0 background */
+    double coef[3][6];  /* the wall field */
+    double sigma;       /* wall noise per channel */
+} idp__seg_work;
+
+/* Segment: models, two rounds of graph cut, holes and islands. Fills
+ * w->label and w->coef. Returns IDP_OK or IDP_E_NOMEM. */
+idp_status idp__seg_cut(idp__seg_work *w);
+
+/* ---- soft alpha along the boundary (matte_render.c) ---- */
+
+typedef struct idp__soft_in {
+    const float *rgb;  /* the image on the grid, 3 per pixel */
+    const float *hard; /* prior alpha on the grid, 0..1 */
+    int w, h;
+    int band;              /* band half-width, grid px */
+    const double *coef;    /* wall field: 18 values, as wall_coef */
+    double u0, du, v0, dv; /* u = u0 + (x + 0.5) du; likewise v */
+} idp__soft_in;
+
+/* Alpha (0..1) on the grid: certain inside / outside, and along the
+ * boundary of `hard` the known-background estimate. Returns 0 or -1. */
+int idp__soft_alpha(const idp__soft_in *in, float *alpha);
+
+#endif /* IDP_SEGMENT_H */

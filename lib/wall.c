@@ -1,0 +1,321 @@
+/*
+ * wall.c - the wall behind the person as a smooth colour field: a
+ * quadratic in (u, v) per channel, since light falls off across a wall.
+ * Fitted by trimmed least squares (outliers: hair or clothes among the
+ * samples, objects on the wall) with a small ridge pull towards a flat
+ * wall, so samples bunched in a corner do not make the field swing across
+ * the rest of the image. Pure C.
+ */
+#include "segment.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WALL_SAMPLES 8000  /* fit on at most this many pixels */
+#define STAT_SAMPLES 4000  /* CIE76 statistics on at most this many */
+#define WALL_ROUNDS  4     /* trimmed refits */
+#define RIDGE_LINEAR 1e-3  /* x n: pull of the linear terms */
+#define RIDGE_QUAD   2e-4  /* x n: pull of the quadratic terms */
+#define THRESH_MIN   6.0   /* residuals below this are always kept */
+#define CHI3_MEDIAN  1.538 /* median of |N(0, I3)|: norm to sigma */
+
+typedef struct wall_samples {
+    float *col; /* 3 per sample */
+    float *uv;  /* 2 per sample (centred: u - 0.5, v - 0.5) */
+    float *res; /* residual norm */
+    uint8_t *keep;
+    size_t n;
+} wall_samples;
+
+double idp__wall_eval(const double *coef, int c, double u, double v)
+{
+    const double *k = coef + 6 * c;
+    return k[0] + k[1] * u + k[2] * v + k[3] * u * u + k[4] * u * v +
+           k[5] * v * v;
+}
+
+void idp__wall_row(const double *coef, double v, double u0, double du, int n,
+                   float *out)
+{
+    for (int c = 0; c < 3; c++) {
+        const double *k = coef + 6 * c;
+        /* f(u) = a + b u + k3 u^2 along the row */
+        double a = k[0] + k[2] * v + k[5] * v * v, b = k[1] + k[4] * v;
+        for (int x = 0; x < n; x++) {
+            double u = u0 + (x + 0.5) * du;
+            out[3 * x + c] = (float)(a + u * (b + k[3] * u));
+        }
+    }
+}
+
+/* The q-quantile of n floats, leaving v as it was (works on `tmp`). */
+static float quantile(const float *v, size_t n, double q, float *tmp)
+{
+    memcpy(tmp, v, n * sizeof *tmp);
+    return idp__quantile(tmp, n, q);
+}
+
+static int gather(const idp__fimg *img, const uint8_t *use, wall_samples *s)
+{
+    size_t npx = (size_t)img->w * (size_t)img->h, cnt = 0, step, k = 0;
+    for (size_t i = 0; i < npx; i++)
+        cnt += use[i] != 0;
+    step = cnt / WALL_SAMPLES + 1;
+    s->n = cnt / step + 1;
+    s->col = malloc(s->n * 3 * sizeof(float));
+    s->uv = malloc(s->n * 2 * sizeof(float));
+    s->res = malloc(s->n * 3 * sizeof(float)); /* + 2 scratch */
+    s->keep = malloc(s->n);
+    if (!s->col || !s->uv || !s->res || !s->keep)
+        return -1;
+    s->n = 0;
+    for (size_t i = 0; i < npx; i++) {
+        if (!use[i] || k++ % step)
+            continue;
+        memcpy(s->col + s->n * 3, img->px + i * 3, 3 * sizeof(float));
+        s->uv[s->n * 2] =
+            (float)(((double)(i % (size_t)img->w) + 0.5) / img->w - 0.5);
+        s->uv[s->n * 2 + 1] =
+            (float)(((double)(i / (size_t)img->w) + 0.5) / img->h - 0.5);
+        s->n++;
+    }
+    return 0;
+}
+
+static void basis(const float *uv, double b[6])
+{
+    double u = uv[0], v = uv[1];
+    b[0] = 1, b[1] = u, b[2] = v, b[3] = u * u, b[4] = u * v, b[5] = v * v;
+}
+
+/* Solve the SPD system a x = r (6x6, in place by Cholesky) for 3 rhs. */
+static int solve6(double a[6][6], double r[3][6], double x[3][6])
+{
+    for (int j = 0; j < 6; j++) {
+        double d = a[j][j];
+        for (int k = 0; k < j; k++)
+            d -= a[j][k] * a[j][k];
+        if (d <= 1e-12)
+            return -1;
+        a[j][j] = sqrt(d);
+        for (int i = j + 1; i < 6; i++) {
+            double s = a[i][j];
+            for (int k = 0; k < j; k++)
+                s -= a[i][k] * a[j][k];
+            a[i][j] = s / a[j][j];
+        }
+    }
+    for (int c = 0; c < 3; c++) {
+        double y[6];
+        for (int i = 0; i < 6; i++) {
+            double s = r[c][i];
+            for (int k = 0; k < i; k++)
+                s -= a[i][k] * y[k];
+            y[i] = s / a[i][i];
+        }
+        for (int i = 5; i >= 0; i--) {
+            double s = y[i];
+            for (int k = i + 1; k < 6; k++)
+                s -= a[k][i] * x[c][k];
+            x[c][i] = s / a[i][i];
+        }
+    }
+    return 0;
+}
+
+/* Least squares on the kept samples (centred basis). */
+static int fit_kept(const wall_samples *s, double cc[3][6])
+{
+    double a[6][6], r[3][6];
+    size_t n = 0;
+    memset(a, 0, sizeof a);
+    memset(r, 0, sizeof r);
+    for (size_t i = 0; i < s->n; i++) {
+        double b[6];
+        if (!s->keep[i])
+            continue;
+        basis(s->uv + i * 2, b);
+        for (int j = 0; j < 6; j++) {
+            for (int k = 0; k <= j; k++)
+                a[j][k] += b[j] * b[k];
+            for (int c = 0; c < 3; c++)
+                r[c][j] += b[j] * s->col[i * 3 + (size_t)c];
+        }
+        n++;
+    }
+    if (n < 12)
+        return -1;
+    for (int j = 1; j < 6; j++)
+        a[j][j] += (double)n * (j < 3 ? RIDGE_LINEAR : RIDGE_QUAD);
+    return solve6(a, r, cc);
+}
+
+/* Residual norms of all samples from the centred field cc. */
+static void residuals(wall_samples *s, double cc[3][6])
+{
+    for (size_t i = 0; i < s->n; i++) {
+        double b[6], e2 = 0;
+        basis(s->uv + i * 2, b);
+        for (int c = 0; c < 3; c++) {
+            double f = 0;
+            for (int j = 0; j < 6; j++)
+                f += cc[c][j] * b[j];
+            f -= s->col[i * 3 + (size_t)c];
+            e2 += f * f;
+        }
+        s->res[i] = (float)sqrt(e2);
+    }
+}
+
+/* Start: the per-channel median colour as a flat field. */
+static void start_flat(wall_samples *s, double cc[3][6])
+{
+    float *tmp = s->res + s->n, *ch = s->res;
+    memset(cc, 0, sizeof(double) * 18);
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < s->n; i++)
+            ch[i] = s->col[i * 3 + (size_t)c];
+        cc[c][0] = quantile(ch, s->n, 0.5, tmp);
+    }
+}
+
+/* Centred basis (u - 0.5, v - 0.5) to the contract's (u, v). */
+static void uncentre(double a[3][6], double coef[3][6])
+{
+    for (int c = 0; c < 3; c++) {
+        const double *k = a[c];
+        coef[c][0] =
+            k[0] - 0.5 * k[1] - 0.5 * k[2] + 0.25 * (k[3] + k[4] + k[5]);
+        coef[c][1] = k[1] - k[3] - 0.5 * k[4];
+        coef[c][2] = k[2] - 0.5 * k[4] - k[5];
+        coef[c][3] = k[3];
+        coef[c][4] = k[4];
+        coef[c][5] = k[5];
+    }
+}
+
+static int trimmed_fit(wall_samples *s, double cc[3][6], double *sigma)
+{
+    float *tmp = s->res + s->n;
+    double thr = 1e30;
+    size_t kept = 0;
+    start_flat(s, cc);
+    for (int round = 0; round <= WALL_ROUNDS; round++) {
+        double med;
+        residuals(s, cc);
+        med = quantile(s->res, s->n, 0.5, tmp);
+        thr = fmin(thr, fmax(3.0 * med, THRESH_MIN));
+        kept = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            s->keep[i] = s->res[i] <= thr;
+            kept += s->keep[i];
+        }
+        if (round == WALL_ROUNDS || fit_kept(s, cc) != 0)
+            break;
+    }
+    for (size_t i = 0, j = 0; i < s->n; i++)
+        if (s->keep[i])
+            tmp[j++] = s->res[i];
+    *sigma = quantile(tmp, kept, 0.5, tmp + kept) / CHI3_MEDIAN;
+    return (int)kept;
+}
+
+int idp__wall_fit(const idp__fimg *img, const uint8_t *use, double coef[3][6],
+                  double *sigma)
+{
+    wall_samples s;
+    double cc[3][6];
+    int kept = 0;
+    memset(&s, 0, sizeof s);
+    *sigma = 0;
+    if (gather(img, use, &s) == 0 && s.n >= 12) {
+        kept = trimmed_fit(&s, cc, sigma);
+        uncentre(cc, coef);
+    }
+    free(s.keep);
+    free(s.res);
+    free(s.uv);
+    free(s.col);
+    return kept;
+}
+
+static double srgb_lin(double c)
+{
+    c = c < 0 ? 0 : c > 255 ? 1 : c / 255;
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double lab_f(double t)
+{
+    return t > 216.0 / 24389.0 ? cbrt(t)
+                               : t * (24389.0 / 27.0 / 116.0) + 16.0 / 116.0;
+}
+
+static void to_lab(const double rgb[3], double lab[3])
+{
+    double r = srgb_lin(rgb[0]), g = srgb_lin(rgb[1]), b = srgb_lin(rgb[2]);
+    double x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
+    double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+    double z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;
+    double fx = lab_f(x), fy = lab_f(y), fz = lab_f(z);
+    lab[0] = 116 * fy - 16;
+    lab[1] = 500 * (fx - fy);
+    lab[2] = 200 * (fy - fz);
+}
+
+static uint8_t to8(double v)
+{
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lround(v));
+}
+
+void idp__wall_stats(const idp__fimg *img, const uint8_t *use,
+                     const double *coef, idp_rgb *median, double *spread)
+{
+    size_t npx = (size_t)img->w * (size_t)img->h, cnt = 0, n = 0, k = 0;
+    size_t step;
+    float *buf;
+    for (size_t i = 0; i < npx; i++)
+        cnt += use[i] != 0;
+    step = cnt / STAT_SAMPLES + 1;
+    buf = malloc((cnt / step + 1) * 6 * sizeof *buf);
+    *spread = NAN;
+    if (!buf || cnt == 0) {
+        free(buf);
+        return;
+    }
+    for (size_t i = 0; i < npx; i++) {
+        double u = ((double)(i % (size_t)img->w) + 0.5) / img->w;
+        double v = ((double)(i / (size_t)img->w) + 0.5) / img->h;
+        double f[3], p[3], lf[3], lp[3];
+        if (!use[i] || k++ % step)
+            continue;
+        for (int c = 0; c < 3; c++) {
+            f[c] = idp__wall_eval(coef, c, u, v);
+            p[c] = img->px[i * 3 + (size_t)c];
+            buf[n * 4 + (size_t)c] = (float)f[c];
+        }
+        to_lab(f, lf);
+        to_lab(p, lp);
+        buf[n * 4 + 3] = (float)sqrt((lf[0] - lp[0]) * (lf[0] - lp[0]) +
+                                     (lf[1] - lp[1]) * (lf[1] - lp[1]) +
+                                     (lf[2] - lp[2]) * (lf[2] - lp[2]));
+        n++;
+    }
+    {
+        float *col = buf + n * 4, *tmp = col + n;
+        uint8_t m[3];
+        for (int c = 0; c < 4; c++) {
+            double q;
+            for (size_t i = 0; i < n; i++)
+                col[i] = buf[i * 4 + (size_t)c];
+            q = quantile(col, n, c < 3 ? 0.5 : 0.9, tmp);
+            if (c < 3)
+                m[c] = to8(q);
+            else
+                *spread = q;
+        }
+        median->r = m[0], median->g = m[1], median->b = m[2];
+    }
+    free(buf);
+}

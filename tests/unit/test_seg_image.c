@@ -1,0 +1,121 @@
+/*
+ * test_seg_image.c - the image helpers of the segmentation (seg_image.c):
+ * resampling (shrink averages, enlarge interpolates, edges repeat), box
+ * blur, square morphology, components, distance, min filter, quantile,
+ * normalised convolution.
+ */
+#include "check.h"
+#include "segment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_resample(void)
+{
+    uint8_t px[8 * 4 * 3];
+    float out[4 * 2 * 3], big[16 * 8 * 3];
+    idp_rect all = {0, 0, 8, 4}, off = {-4, 0, 8, 4};
+    for (int y = 0; y < 4; y++)
+        for (int x = 0; x < 8; x++)
+            for (int c = 0; c < 3; c++)
+                px[(y * 8 + x) * 3 + c] = (uint8_t)(x < 4 ? 0 : 200);
+    idp__resample(px, 8 * 3, 8, 4, all, 4, 2, out); /* 2x2 blocks */
+    CHECK_NEAR(out[0], 0, 1e-4);
+    CHECK_NEAR(out[3 * 3], 200, 1e-4);
+    idp__resample(px, 8 * 3, 8, 4, all, 16, 8, big); /* bilinear */
+    CHECK_NEAR(big[7 * 3], 50, 1e-3);  /* x = 3.75: 1/4 of the way */
+    CHECK_NEAR(big[8 * 3], 150, 1e-3); /* x = 4.25 */
+    idp__resample(px, 8 * 3, 8, 4, off, 4, 2, out); /* edge repeats */
+    CHECK_NEAR(out[0], 0, 1e-4);
+}
+
+static void test_blur_morph(void)
+{
+    float p[9 * 9], tmp[9 * 9];
+    uint8_t m[9 * 9] = {0}, o[9 * 9];
+    int it[9 * 9];
+    for (int i = 0; i < 81; i++)
+        p[i] = i == 40 ? 9.0f : 0.0f;
+    idp__box_blur(p, 9, 9, 1, tmp);
+    CHECK_NEAR(p[40], 1, 1e-5);
+    CHECK_NEAR(p[30], 1, 1e-5);
+    CHECK_NEAR(p[20], 0, 1e-5);
+    m[40] = 1;
+    idp__mask_morph(m, o, 9, 9, 2, 1, it);
+    CHECK_EQ_INT(o[40 - 2 * 9 - 2], 1);
+    CHECK_EQ_INT(o[40 - 3 * 9], 0);
+    memset(m, 1, sizeof m);
+    m[40] = 0;
+    idp__mask_morph(m, o, 9, 9, 1, 0, it);
+    CHECK_EQ_INT(o[40 + 9 + 1], 0);
+    CHECK_EQ_INT(o[40 + 18], 1);
+    CHECK_EQ_INT(o[0], 1); /* the image edge does not erode */
+}
+
+static void test_components_dist(void)
+{
+    uint8_t m[6 * 5] = {1, 1, 0, 0, 0, 0, /* */
+                        1, 0, 0, 0, 1, 1, /* */
+                        0, 0, 0, 0, 1, 0, /* */
+                        0, 1, 0, 0, 0, 0, /* */
+                        0, 0, 1, 0, 0, 0};
+    int lab[6 * 5];
+    uint8_t full[7 * 7];
+    float d[7 * 7];
+    CHECK_EQ_INT(idp__components(m, 1, 6, 5, lab), 3); /* 8-connected */
+    CHECK_EQ_INT(lab[3 * 6 + 1], lab[4 * 6 + 2]);
+    CHECK_EQ_INT(idp__components(m, 0, 6, 5, lab), 1);
+    memset(full, 1, sizeof full);
+    full[0] = 0;
+    idp__dist_inside(full, 7, 7, d);
+    CHECK_NEAR(d[0], 0, 1e-6);
+    CHECK_NEAR(d[1], 1, 1e-6);
+    CHECK_NEAR(d[6 * 7 + 6], 6 * 4 / 3.0, 1e-5); /* chamfer diagonal */
+}
+
+static void test_min_quantile(void)
+{
+    float v[7] = {5, 1, 4, 2, 3, 7, 6}, in[5 * 1] = {3, 1, 4, 1, 5};
+    float out[5], tmp[5];
+    CHECK_NEAR(idp__quantile(v, 7, 0.5), 4, 0);
+    CHECK_NEAR(idp__quantile(v, 7, 0.0), 1, 0);
+    CHECK_NEAR(idp__quantile(v, 7, 1.0), 7, 0);
+    CHECK_NEAR(idp__quantile(v, 0, 0.5), 0, 0);
+    idp__min_filter(in, out, 5, 1, 1, tmp);
+    CHECK_NEAR(out[0], 1, 0);
+    CHECK_NEAR(out[4], 1, 0);
+    CHECK_NEAR(out[2], 1, 0);
+}
+
+static void test_fill(void)
+{
+    enum { N = 40 };
+    float val[N * N], fb = -1, o;
+    uint8_t mask[N * N];
+    idp__fill f;
+    for (int i = 0; i < N * N; i++) {
+        val[i] = (float)(i % N < N / 2 ? 10 : 30);
+        mask[i] = i % N < 5 || i % N >= N - 5; /* only the side strips */
+    }
+    /* radius 2, then 8 */
+    CHECK_EQ_INT(idp__fill_make(&f, val, 1, mask, N, N, 2, &fb), 0);
+    idp__fill_at(&f, 2, 20, &o);
+    CHECK_NEAR(o, 10, 1e-3);
+    idp__fill_at(&f, 37, 20, &o);
+    CHECK_NEAR(o, 30, 1e-3);
+    idp__fill_at(&f, 10, 20, &o); /* 6 px from the strip: the wide box */
+    CHECK_NEAR(o, 10, 1e-3);
+    idp__fill_at(&f, 20, 20, &o); /* no mask pixel near: fallback */
+    CHECK_NEAR(o, -1, 1e-6);
+    idp__fill_free(&f);
+}
+
+int main(void)
+{
+    test_resample();
+    test_blur_morph();
+    test_components_dist();
+    test_min_quantile();
+    test_fill();
+    return CHECK_DONE();
+}
