@@ -150,3 +150,120 @@ int cli_parse_u64(const char *s, unsigned long long lo, unsigned long long hi,
     *out = v;
     return 0;
 }
+
+static const char *mark(idp_check_status s)
+{
+    static const char *const marks[] = {"ok  ", "WARN", "FAIL", "skip"};
+    return marks[s];
+}
+
+void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
+                      int verbosity)
+{
+    static const char *const zh_verdict[] = {"合格", "合格（有提示）", "不合格",
+                                             "错误"};
+    idp_verdict v = idp_report_verdict(r);
+    printf("%s: %s\n", label,
+           lang == CLI_LANG_ZH ? zh_verdict[v] : idp_verdict_name(v));
+    for (size_t i = 0; i < idp_report_check_count(r); i++) {
+        const idp_check_result *c = idp_report_check_at(r, i);
+        int shown = c->status == IDP_WARN || c->status == IDP_FAIL;
+        if (!shown && verbosity < 2)
+            continue;
+        printf("  %s %-16s %s\n", mark(c->status), c->id,
+               lang == CLI_LANG_ZH ? c->message_zh : c->message_en);
+    }
+}
+
+int cli_print_json(const idp_report *r)
+{
+    char *json = NULL;
+    idp_status st = idp_report_to_json(r, &json);
+    if (st != IDP_OK) {
+        cli_error(NULL, "cannot write JSON: %s", idp_status_name(st));
+        return CLI_INTERNAL;
+    }
+    puts(json);
+    idp_free(json);
+    return CLI_OK;
+}
+
+static int common_option(int c, const char *arg, cli_common *co)
+{
+    switch (c) {
+    case CLI_OPT_PROFILE:
+        co->profile = arg;
+        return 0;
+    case CLI_OPT_LIST:
+        co->list_profiles = 1;
+        return 0;
+    case CLI_OPT_JSON:
+        co->json = 1;
+        return 0;
+    case CLI_OPT_LANG:
+        co->lang = arg;
+        return 0;
+    case CLI_OPT_MODEL:
+        co->model = arg;
+        return 0;
+    case CLI_OPT_MAX_PIXELS:
+        if (cli_parse_u64(arg, 1, 1ULL << 40, &co->max_pixels))
+            return cli_usage_error(
+                "--max-pixels: '%s' is not a whole number from 1 to 2^40", arg);
+        return 0;
+    case 'q':
+        co->verbosity = 0;
+        return 0;
+    case 'v':
+        co->verbosity = 2;
+        return 0;
+    default:
+        return -1; /* not a common option */
+    }
+}
+
+int cli_parse(int argc, char **argv, const struct option *longopts,
+              const char *shortopts, cli_common *co, cli_tool_option fn,
+              void *tool, void (*usage)(FILE *))
+{
+    int c, rc;
+    co->verbosity = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return CLI_OK;
+        }
+        if (c == 'V') {
+            cli_print_version(stdout);
+            return CLI_OK;
+        }
+        if (c == ':')
+            return cli_usage_error("option '%s' needs a value",
+                                   argv[optind - 1]);
+        if (c == '?')
+            return cli_usage_error("invalid option '%s'", argv[optind - 1]);
+        rc = common_option(c, optarg, co);
+        if (rc < 0)
+            rc = fn(c, optarg, tool);
+        if (rc)
+            return rc;
+    }
+    return -1;
+}
+
+int cli_setup_ctx(const cli_common *co, idp_ctx **ctx)
+{
+    if (idp_ctx_new(ctx) != IDP_OK) {
+        cli_error(NULL, "out of memory");
+        return CLI_INTERNAL;
+    }
+    if (co->model && idp_ctx_set_model(*ctx, co->model) != IDP_OK) {
+        cli_error(NULL, "%s", idp_ctx_error(*ctx));
+        return CLI_USAGE;
+    }
+    if (co->max_pixels &&
+        idp_ctx_set_max_pixels(*ctx, co->max_pixels) != IDP_OK)
+        return CLI_USAGE;
+    return CLI_OK;
+}

@@ -7,6 +7,7 @@
 
 #include "idphoto.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 /* Exit codes of every tool (product.md); a larger code is more severe. */
@@ -21,6 +22,56 @@ enum {
 };
 
 typedef enum cli_lang { CLI_LANG_EN = 0, CLI_LANG_ZH = 1 } cli_lang;
+
+/* Options every tool has, filled by cli_parse(). */
+typedef struct cli_common {
+    const char *profile;           /* --profile ID|FILE */
+    const char *lang;              /* --lang zh|en (NULL: the locale) */
+    const char *model;             /* --model PATH */
+    unsigned long long max_pixels; /* --max-pixels N (0: default) */
+    int json;                      /* --json */
+    int verbosity;                 /* 0 -q, 1 default, 2 -v */
+    int list_profiles;             /* --list-profiles */
+} cli_common;
+
+/* getopt_long values of the common options; a tool numbers its own from
+ * CLI_OPT_TOOL. */
+enum {
+    CLI_OPT_PROFILE = 256,
+    CLI_OPT_LIST,
+    CLI_OPT_JSON,
+    CLI_OPT_LANG,
+    CLI_OPT_MODEL,
+    CLI_OPT_MAX_PIXELS,
+    CLI_OPT_TOOL = 300
+};
+
+/* The common entries of a tool's long-option table. */
+#define CLI_COMMON_LONG_OPTIONS                                                \
+    {"profile", required_argument, NULL, CLI_OPT_PROFILE},                     \
+        {"list-profiles", no_argument, NULL, CLI_OPT_LIST},                    \
+        {"json", no_argument, NULL, CLI_OPT_JSON},                             \
+        {"lang", required_argument, NULL, CLI_OPT_LANG},                       \
+        {"model", required_argument, NULL, CLI_OPT_MODEL},                     \
+        {"max-pixels", required_argument, NULL, CLI_OPT_MAX_PIXELS},           \
+        {"quiet", no_argument, NULL, 'q'},                                     \
+        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, \
+    {                                                                          \
+        "version", no_argument, NULL, 'V'                                      \
+    }
+
+/* A tool's own option: returns 0, or an exit code (usage error). */
+typedef int (*cli_tool_option)(int c, const char *arg, void *tool);
+
+/* Parse argv: common options into *co, the others through `fn`; -h prints
+ * `usage` and -V the versions. Returns -1 to go on (operands from optind),
+ * or the exit code to stop with. */
+int cli_parse(int argc, char **argv, const struct option *longopts,
+              const char *shortopts, cli_common *co, cli_tool_option fn,
+              void *tool, void (*usage)(FILE *));
+
+/* A context with --model and --max-pixels applied; an exit code. */
+int cli_setup_ctx(const cli_common *co, idp_ctx **ctx);
 
 /* Program name for diagnostics ("photo-check"). */
 void cli_set_prog(const char *prog);
@@ -51,6 +102,14 @@ void cli_list_profiles(FILE *f, cli_lang lang);
 
 /* -V: the tool, library and dependency versions. */
 void cli_print_version(FILE *f);
+
+/* The verdict line "LABEL: fail" and one line per failed or warned rule
+ * (every rule with verbosity 2) on stdout, in `lang`. */
+void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
+                      int verbosity);
+
+/* The report as one JSON line on stdout; CLI_OK or CLI_INTERNAL. */
+int cli_print_json(const idp_report *r);
 
 /* Strict unsigned parse: digits only, in [lo, hi]. 0 on success. */
 int cli_parse_u64(const char *s, unsigned long long lo, unsigned long long hi,

@@ -5,41 +5,19 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct options {
-    const char *profile;
-    const char *lang;
-    const char *model;
-    unsigned long long max_pixels;
-    int capture, json, verbosity, list_profiles;
+    cli_common co;
+    int capture;
 } options;
 
-enum {
-    OPT_PROFILE = 256,
-    OPT_LIST,
-    OPT_CAPTURE,
-    OPT_JSON,
-    OPT_LANG,
-    OPT_MODEL,
-    OPT_MAX_PIXELS
-};
+enum { OPT_CAPTURE = CLI_OPT_TOOL };
 
 static const struct option long_options[] = {
-    {"profile", required_argument, NULL, OPT_PROFILE},
-    {"list-profiles", no_argument, NULL, OPT_LIST},
+    CLI_COMMON_LONG_OPTIONS,
     {"capture", no_argument, NULL, OPT_CAPTURE},
-    {"json", no_argument, NULL, OPT_JSON},
-    {"lang", required_argument, NULL, OPT_LANG},
-    {"model", required_argument, NULL, OPT_MODEL},
-    {"max-pixels", required_argument, NULL, OPT_MAX_PIXELS},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
@@ -78,105 +56,15 @@ static void usage(FILE *f)
         f);
 }
 
-static int parse_option(int c, options *o)
+static int tool_option(int c, const char *arg, void *tool)
 {
-    switch (c) {
-    case OPT_PROFILE:
-        o->profile = optarg;
-        return 0;
-    case OPT_LIST:
-        o->list_profiles = 1;
-        return 0;
-    case OPT_CAPTURE:
+    options *o = tool;
+    (void)arg;
+    if (c == OPT_CAPTURE) {
         o->capture = 1;
         return 0;
-    case OPT_JSON:
-        o->json = 1;
-        return 0;
-    case OPT_LANG:
-        o->lang = optarg;
-        return 0;
-    case OPT_MODEL:
-        o->model = optarg;
-        return 0;
-    case OPT_MAX_PIXELS:
-        if (cli_parse_u64(optarg, 1, 1ULL << 40, &o->max_pixels))
-            return cli_usage_error(
-                "--max-pixels: '%s' is not a whole number from 1 to 2^40",
-                optarg);
-        return 0;
-    case 'q':
-        o->verbosity = 0;
-        return 0;
-    case 'v':
-        o->verbosity = 2;
-        return 0;
-    default:
-        return cli_usage_error("unknown option");
     }
-}
-
-/* Returns -1 to go on, or an exit code to stop with. */
-static int parse_args(int argc, char **argv, options *o)
-{
-    int c, rc;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qvhV", long_options, NULL)) != -1) {
-        if (c == 'h') {
-            usage(stdout);
-            return CLI_OK;
-        }
-        if (c == 'V') {
-            cli_print_version(stdout);
-            return CLI_OK;
-        }
-        if (c == ':')
-            return cli_usage_error("option '%s' needs a value",
-                                   argv[optind - 1]);
-        if (c == '?')
-            return cli_usage_error("invalid option '%s'", argv[optind - 1]);
-        rc = parse_option(c, o);
-        if (rc)
-            return rc;
-    }
-    return -1;
-}
-
-static const char *mark(idp_check_status s)
-{
-    static const char *const marks[] = {"ok  ", "WARN", "FAIL", "skip"};
-    return marks[s];
-}
-
-static void print_human(const idp_report *r, const char *file, cli_lang lang,
-                        int verbosity)
-{
-    static const char *const zh_verdict[] = {"合格", "合格（有提示）", "不合格",
-                                             "错误"};
-    idp_verdict v = idp_report_verdict(r);
-    printf("%s: %s\n", file,
-           lang == CLI_LANG_ZH ? zh_verdict[v] : idp_verdict_name(v));
-    for (size_t i = 0; i < idp_report_check_count(r); i++) {
-        const idp_check_result *c = idp_report_check_at(r, i);
-        int shown = c->status == IDP_WARN || c->status == IDP_FAIL;
-        if (!shown && verbosity < 2)
-            continue;
-        printf("  %s %-16s %s\n", mark(c->status), c->id,
-               lang == CLI_LANG_ZH ? c->message_zh : c->message_en);
-    }
-}
-
-static int print_json(const idp_report *r)
-{
-    char *json = NULL;
-    idp_status st = idp_report_to_json(r, &json);
-    if (st != IDP_OK) {
-        cli_error(NULL, "cannot write JSON: %s", idp_status_name(st));
-        return CLI_INTERNAL;
-    }
-    puts(json);
-    idp_free(json);
-    return CLI_OK;
+    return cli_usage_error("unknown option");
 }
 
 static int report_error(const options *o, const idp_check_options *co,
@@ -184,8 +72,8 @@ static int report_error(const options *o, const idp_check_options *co,
 {
     idp_report *r = NULL;
     cli_error(NULL, "%s", msg);
-    if (o->json && idp_report_new_error(file, co, st, msg, &r) == IDP_OK)
-        print_json(r);
+    if (o->co.json && idp_report_new_error(file, co, st, msg, &r) == IDP_OK)
+        cli_print_json(r);
     idp_report_free(r);
     return cli_exit_for(st);
 }
@@ -204,27 +92,12 @@ static int check_file(idp_ctx *ctx, const options *o,
     if (st != IDP_OK)
         return report_error(o, co, file, st, idp_ctx_error(ctx));
     rc = idp_report_verdict(r) == IDP_VERDICT_FAIL ? CLI_NONCOMPLIANT : CLI_OK;
-    if (o->json)
-        rc = cli_worse(rc, print_json(r));
-    else if (o->verbosity > 0)
-        print_human(r, file, lang, o->verbosity);
+    if (o->co.json)
+        rc = cli_worse(rc, cli_print_json(r));
+    else if (o->co.verbosity > 0)
+        cli_print_report(r, file, lang, o->co.verbosity);
     idp_report_free(r);
     return rc;
-}
-
-static int setup_ctx(const options *o, idp_ctx **ctx)
-{
-    if (idp_ctx_new(ctx) != IDP_OK) {
-        cli_error(NULL, "out of memory");
-        return CLI_INTERNAL;
-    }
-    if (o->model && idp_ctx_set_model(*ctx, o->model) != IDP_OK) {
-        cli_error(NULL, "%s", idp_ctx_error(*ctx));
-        return CLI_USAGE;
-    }
-    if (o->max_pixels && idp_ctx_set_max_pixels(*ctx, o->max_pixels) != IDP_OK)
-        return CLI_USAGE;
-    return CLI_OK;
 }
 
 static int run(idp_ctx *ctx, const options *o, cli_lang lang, int argc,
@@ -232,7 +105,7 @@ static int run(idp_ctx *ctx, const options *o, cli_lang lang, int argc,
 {
     idp_profile profile;
     idp_check_options co;
-    int rc = cli_load_profile(ctx, o->profile, &profile);
+    int rc = cli_load_profile(ctx, o->co.profile, &profile);
     if (rc != CLI_OK)
         return rc;
     co.profile = &profile;
@@ -248,23 +121,25 @@ static int run(idp_ctx *ctx, const options *o, cli_lang lang, int argc,
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, NULL, NULL, 0, 0, 0, 1, 0};
+    options o;
     cli_lang lang;
     idp_ctx *ctx = NULL;
     int rc;
+    memset(&o, 0, sizeof o);
     cli_set_prog("photo-check");
-    rc = parse_args(argc, argv, &o);
+    rc = cli_parse(argc, argv, long_options, ":qvhV", &o.co, tool_option, &o,
+                   usage);
     if (rc >= 0)
         return rc;
-    if (cli_parse_lang(o.lang, &lang))
-        return cli_usage_error("--lang must be zh or en, not '%s'", o.lang);
-    if (o.list_profiles) {
+    if (cli_parse_lang(o.co.lang, &lang))
+        return cli_usage_error("--lang must be zh or en, not '%s'", o.co.lang);
+    if (o.co.list_profiles) {
         cli_list_profiles(stdout, lang);
         return CLI_OK;
     }
     if (optind >= argc)
         return cli_usage_error("no FILE given");
-    rc = setup_ctx(&o, &ctx);
+    rc = cli_setup_ctx(&o.co, &ctx);
     if (rc == CLI_OK)
         rc = run(ctx, &o, lang, argc, argv);
     idp_ctx_free(ctx);

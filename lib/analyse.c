@@ -35,16 +35,38 @@ static void measure_subject(const idp_image *img, const idp_face *f,
     double crown = NAN, yaw = NAN, pitch = NAN, roll = NAN;
     double focal = fmax(img->width, img->height);
     idp__measure_landmarks(f->landmarks, m);
-    m->head_top_from_pixels =
+    m->head_top_method =
         idp__crown_from_pixels(img->pixels, img->width, img->height,
-                               img->stride, f->landmarks, &crown);
-    if (!m->head_top_from_pixels)
+                               img->stride, f->landmarks, &crown)
+            ? IDP_CROWN_WALL
+            : IDP_CROWN_LANDMARKS;
+    if (m->head_top_method == IDP_CROWN_LANDMARKS)
         crown = idp__crown_from_landmarks(f->landmarks);
     m->head_top_y = crown;
     m->head_height = m->chin_y - crown;
     if (pose_towards_camera(f->landmarks, focal, &yaw, &pitch, &roll) == 0) {
         m->pitch_deg = pitch; /* yaw: from the jaw (face.c) */
     }
+}
+
+/* The matte's crown replaces the estimates when the wall is plain enough
+ * for the cut to be trusted (P90 distance of the wall from its smooth
+ * field, CIE76). */
+#define PLAIN_WALL_SPREAD 15.0
+
+static idp_status segment_subject(idp_ctx *ctx, const idp_image *img,
+                                  const idp_face *f, idp_report *r)
+{
+    idp_status st = idp__segment(ctx, img, f, &r->matte);
+    if (st != IDP_OK)
+        return st;
+    if (!isnan(r->matte->crown_y) &&
+        r->matte->wall_spread <= PLAIN_WALL_SPREAD) {
+        r->m.head_top_y = r->matte->crown_y;
+        r->m.head_top_method = IDP_CROWN_MATTE;
+        r->m.head_height = r->m.chin_y - r->m.head_top_y;
+    }
+    return IDP_OK;
 }
 
 static void empty_measurements(idp_measurements *m)
@@ -116,8 +138,19 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
     empty_measurements(&r->m);
     memset(&env, 0, sizeof env);
     env.subject = find_subject(r);
-    if (env.subject)
+    if (env.subject) {
         measure_subject(img, env.subject, &r->m);
+        st = segment_subject(ctx, img, env.subject, r);
+        if (st != IDP_OK) {
+            idp_report_free(r);
+            return st;
+        }
+    }
+    env.matte = r->matte;
+    if (env.subject) {
+        idp__plan_crop(o.profile, &r->m, img->height, &r->plan);
+        env.plan = &r->plan;
+    }
     idp__colour_stats(img->pixels, img->width, img->height, img->stride,
                       &r->m.colourfulness, &r->m.hue_spread);
     r->m.scale = (double)img->height / o.profile->height;

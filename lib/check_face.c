@@ -34,13 +34,10 @@ static double resolution_ratio(const idp__check_env *e, double *needed)
 {
     const idp_profile *p = e->p;
     double lo = p->face_width.has_min ? p->face_width.min : p->width * 0.4;
-    if (e->mode == IDP_MODE_CAPTURE) {
-        idp__crop_plan plan;
-        idp__plan_crop(p, e->m, &plan);
-        *needed = e->m->face_width * plan.k;
-    } else {
+    if (e->mode == IDP_MODE_CAPTURE)
+        *needed = e->m->face_width * e->plan->k;
+    else
         *needed = lo;
-    }
     return e->m->face_width / *needed;
 }
 

@@ -42,11 +42,9 @@ static int check_preamble(const idp__check_env *e, idp_check_result *r,
 static void feasible_rule(const idp__check_env *e, idp_check_result *r,
                           double v)
 {
-    idp__crop_plan plan;
-    idp__plan_crop(e->p, e->m, &plan);
-    idp__res(r, plan.feasible ? IDP_PASS : IDP_FAIL, v, "px");
+    idp__res(r, e->plan->feasible ? IDP_PASS : IDP_FAIL, v, "px");
     idp__res_limit(r, "room to reach the profile's bands");
-    if (plan.feasible)
+    if (e->plan->feasible)
         idp__res_pass(r);
     else
         idp__res_msg(r, "头部比例无法同时满足头顶、眼睛和脸宽的位置要求",
@@ -54,18 +52,56 @@ static void feasible_rule(const idp__check_env *e, idp_check_result *r,
                      "eye-line and face-width bands together");
 }
 
+/* Share of the person along a row (y) or column (x) of the working matte
+ * between input coordinates from..to. */
+static double cover(const idp__matte *mt, int row, double at, double from,
+                    double to)
+{
+    double s = mt->work_scale;
+    int n = row ? mt->ww : mt->wh, a = (int)floor(fmax(0, from * s));
+    int b = (int)ceil(fmin(n, to * s)), hit = 0, fix;
+    fix = (int)fmin((row ? mt->wh : mt->ww) - 1, fmax(0, floor(at * s)));
+    for (int i = a; i < b; i++) {
+        size_t k = row ? (size_t)fix * (size_t)mt->ww + (size_t)i
+                       : (size_t)i * (size_t)mt->ww + (size_t)fix;
+        hit += mt->alpha[k] > 127;
+    }
+    return b > a ? (double)hit / (b - a) : 0;
+}
+
+/* Output pixels of added background below which nothing is added: the
+ * crop's sub-pixel offsets are not padding. */
+#define PAD_PX 2.0
+
+/* Background can be added at an edge only where the person does not
+ * touch it (there the addition would show). */
+static int touches(const idp__check_env *e, int row, double at, double from,
+                   double to)
+{
+    return e->matte && cover(e->matte, row, at, from, to) > 0.02;
+}
+
 static void head_top_capture(const idp__check_env *e, idp_check_result *r)
 {
-    idp__crop_plan plan;
     double pad;
-    idp__plan_crop(e->p, e->m, &plan);
-    pad = fmax(0, -plan.crop.y) * plan.k; /* output px to add above */
-    idp__res(r, pad > 0 ? IDP_WARN : IDP_PASS, e->m->head_top_y, "px");
+    int shows;
+    pad = fmax(0, -e->plan->crop.y) * e->plan->k; /* output px to add above */
+    shows = pad > PAD_PX && touches(e, 1, 0, e->plan->crop.x,
+                                    e->plan->crop.x + e->plan->crop.w);
+    idp__res(r,
+             shows          ? IDP_FAIL
+             : pad > PAD_PX ? IDP_WARN
+                            : IDP_PASS,
+             e->m->head_top_y, "px");
     idp__res_limit(r, "room above the head");
-    if (pad > 0)
-        idp__res_msg(r, "头顶上方空间不足，需补约 %.0f 像素背景",
+    if (shows)
+        idp__res_msg(r, "头顶上方没有空间（人像触及上边）：请离镜头远一些重拍",
+                     "no room above the head (the person touches the top "
+                     "edge): step back and retake");
+    else if (pad > PAD_PX)
+        idp__res_msg(r, "头顶上方空间不足，将补约 %.0f 像素背景",
                      "too little room above the head: about %.0f px of "
-                     "background must be added",
+                     "background will be added",
                      pad);
     else
         idp__res_pass(r);
@@ -86,7 +122,7 @@ void idp__check_head_top(const idp__check_env *e, idp_check_result *r)
               "头顶距上边 %.0f 像素，应为 %s：头部太靠下，请重新裁剪",
               "head top %.0f px from the top edge, must be %s: the head "
               "is too low, re-crop");
-    if (r->status == IDP_FAIL && !e->m->head_top_from_pixels)
+    if (r->status == IDP_FAIL && e->m->head_top_method == IDP_CROWN_LANDMARKS)
         r->status = IDP_WARN; /* a landmark estimate: let a person look */
 }
 
@@ -137,18 +173,30 @@ void idp__check_head_height(const idp__check_env *e, idp_check_result *r)
 
 static void centred_capture(const idp__check_env *e, idp_check_result *r)
 {
-    idp__crop_plan plan;
-    double left, right, pad;
-    idp__plan_crop(e->p, e->m, &plan);
-    left = fmax(0, -plan.crop.x);
-    right = fmax(0, plan.crop.x + plan.crop.w - e->img->width);
-    pad = fmax(left, right) * plan.k;
-    idp__res(r, pad > 0 ? IDP_WARN : IDP_PASS, pad, "px");
+    double left, right, pad, y0, y1;
+    int shows;
+    left = fmax(0, -e->plan->crop.x);
+    right = fmax(0, e->plan->crop.x + e->plan->crop.w - e->img->width);
+    pad = fmax(left, right) * e->plan->k;
+    y0 = e->plan->crop.y;
+    y1 = e->plan->crop.y + e->plan->crop.h;
+    shows = (left * e->plan->k > PAD_PX && touches(e, 0, 0, y0, y1)) ||
+            (right * e->plan->k > PAD_PX &&
+             touches(e, 0, e->img->width - 1, y0, y1));
+    idp__res(r,
+             shows          ? IDP_FAIL
+             : pad > PAD_PX ? IDP_WARN
+                            : IDP_PASS,
+             pad, "px");
     idp__res_limit(r, "room on both sides");
-    if (pad > 0)
-        idp__res_msg(r, "人像一侧空间不足，需补约 %.0f 像素背景",
+    if (shows)
+        idp__res_msg(r, "人像一侧没有空间（触及边缘）：请站到画面中间重拍",
+                     "no room beside the person (they touch the side edge): "
+                     "stand in the middle of the frame and retake");
+    else if (pad > PAD_PX)
+        idp__res_msg(r, "人像一侧空间不足，将补约 %.0f 像素背景",
                      "too little room beside the person: about %.0f px of "
-                     "background must be added",
+                     "background will be added",
                      pad);
     else
         idp__res_pass(r);
@@ -194,7 +242,7 @@ static double head_margin(const idp__check_env *e)
 {
     const idp_point *lm = e->subject->landmarks;
     double m = e->img->height - e->m->chin_y;
-    if (e->m->head_top_from_pixels)
+    if (e->m->head_top_method != IDP_CROWN_LANDMARKS)
         m = fmin(m, e->m->head_top_y);
     m = fmin(m, fmin(lm[0].x, lm[16].x));
     m = fmin(m, e->img->width - fmax(lm[0].x, lm[16].x));
@@ -236,11 +284,71 @@ void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
     need = e->p->chin_bottom.has_min && e->mode == IDP_MODE_FINAL
                ? e->p->chin_bottom.min * e->sy
                : 0;
-    doubtful = !e->m->head_top_from_pixels && e->m->head_top_y <= 0;
+    doubtful =
+        e->m->head_top_method == IDP_CROWN_LANDMARKS && e->m->head_top_y <= 0;
     idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL, margin,
              "px");
     if (r->status == IDP_PASS && doubtful)
         r->status = IDP_WARN;
     idp__res_limit(r, "> 0 px%s", need > 0 ? " (and chin margin)" : "");
     cropped_message(e, r, margin, chin_room, need);
+}
+
+/* Final photo: the shoulders fill the bottom edge around the face
+ * (quality-checks 7.I: at least half of it). */
+static void shoulders_final(const idp__check_env *e, idp_check_result *r)
+{
+    double fw = e->m->face_width, xc = e->m->face_centre_x;
+    double v =
+        cover(e->matte, 1, e->img->height - 1, xc - 1.3 * fw, xc + 1.3 * fw);
+    idp__res(r, v >= 0.5 ? IDP_PASS : IDP_FAIL, v, "ratio");
+    idp__res_limit(r, ">= 0.50 of the bottom edge");
+    if (r->status == IDP_PASS)
+        idp__res_pass(r);
+    else
+        idp__res_msg(r, "肩部未完整出现在照片下部（%.0f%%）：请拍到双肩",
+                     "the shoulders do not reach the bottom edge (%.0f%%): "
+                     "show both shoulders",
+                     v * 100);
+}
+
+/* Capture: the crop reaches below the photo's bottom edge while the person
+ * touches it: the shoulders would be cut off. */
+static void shoulders_capture(const idp__check_env *e, idp_check_result *r)
+{
+    double short_by, touch;
+    short_by =
+        (e->plan->crop.y + e->plan->crop.h - e->img->height) * e->plan->k;
+    touch = cover(e->matte, 1, e->img->height - 1, e->plan->crop.x,
+                  e->plan->crop.x + e->plan->crop.w);
+    idp__res(r, short_by > 2 && touch > 0.02 ? IDP_FAIL : IDP_PASS,
+             fmax(0, short_by), "px");
+    idp__res_limit(r, "room below the chin for the shoulders");
+    if (r->status == IDP_PASS)
+        idp__res_pass(r);
+    else
+        idp__res_msg(r,
+                     "照片下方空间不足（缺约 %.0f 像素），肩部会被截断："
+                     "请离镜头远一些，拍到双肩",
+                     "too little room below the chin (about %.0f px "
+                     "short): the shoulders would be cut; step back and "
+                     "show both shoulders",
+                     short_by);
+}
+
+void idp__check_shoulders_visible(const idp__check_env *e, idp_check_result *r)
+{
+    if (!e->subject) {
+        idp__res_no_face(r);
+        return;
+    }
+    if (!e->matte) {
+        idp__res_skip(r, "没有人像分割，无法判断",
+                      "no person mask: cannot judge");
+        return;
+    }
+    if (e->mode == IDP_MODE_CAPTURE)
+        shoulders_capture(e, r);
+    else
+        shoulders_final(e, r);
 }

@@ -17,6 +17,7 @@ static const idp__check_def table[] = {
     {"head_height", idp__check_head_height},
     {"face_centred", idp__check_face_centred},
     {"head_cropped", idp__check_head_cropped},
+    {"shoulders_visible", idp__check_shoulders_visible},
     {"head_roll", idp__check_head_roll},
     {"head_yaw", idp__check_head_yaw},
     {"head_pitch", idp__check_head_pitch},

@@ -15,6 +15,7 @@ void idp__check_eye_line(const idp__check_env *e, idp_check_result *r);
 void idp__check_face_width(const idp__check_env *e, idp_check_result *r);
 void idp__check_head_height(const idp__check_env *e, idp_check_result *r);
 void idp__check_face_centred(const idp__check_env *e, idp_check_result *r);
+void idp__check_shoulders_visible(const idp__check_env *e, idp_check_result *r);
 void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r);
 void idp__check_head_roll(const idp__check_env *e, idp_check_result *r);
 void idp__check_head_yaw(const idp__check_env *e, idp_check_result *r);

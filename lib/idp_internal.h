@@ -23,6 +23,7 @@
 #define IDP__PATH_LEN  4096
 
 struct idp__face_bridge;
+struct idp__matte;
 
 struct idp_ctx {
     char error[IDP__ERROR_LEN];
@@ -57,6 +58,12 @@ void idp__strlcpy(char *dst, const char *src, size_t size);
  * The buffer is malloc'ed, rows `*w` bytes apart; free with free(). */
 idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
                            double scale, uint8_t **out, int *w, int *h);
+
+/* The input region `src` (input px; may extend outside the image, where
+ * the edge pixels repeat) resampled to out_w x out_h RGB into `rgb`
+ * (3 * out_w * out_h bytes): Lanczos when shrinking. */
+idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
+                             int out_w, int out_h, uint8_t *rgb);
 
 /* Make sure ctx->bridge is loaded (model search order, lazy load). */
 idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out);
@@ -117,6 +124,22 @@ double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride);
 void idp__colour_stats(const uint8_t *rgb, int w, int h, size_t stride,
                        double *colourfulness, double *hue_spread);
 
+/* ---- crop planning (pure geometry, shared with photo-make) ---- */
+
+typedef struct idp__crop_plan {
+    int feasible;   /* 0: no scale meets face width and the vertical bands */
+    double k;       /* output px per input px */
+    idp_rect crop;  /* in input pixels; may extend outside the image */
+    double eye_out; /* eye line y in the output */
+    double crown_out;
+} idp__crop_plan;
+
+/* The crop for the subject measured in `m`. With img_h > 0 (the photo's
+ * height), the eye line is placed, within what the bands allow, so the
+ * crop does not run below the photo (where the shoulders would end). */
+void idp__plan_crop(const idp_profile *p, const idp_measurements *m, int img_h,
+                    idp__crop_plan *plan);
+
 /* ---- reports and the check framework ---- */
 
 #define IDP__MAX_CHECKS 64
@@ -135,6 +158,11 @@ struct idp_report {
     idp_measurements m;
     idp_check_result checks[IDP__MAX_CHECKS];
     size_t n_checks;
+    struct idp__matte *matte; /* the subject's matte, when segmented */
+    idp__crop_plan plan;      /* the subject's crop (capture reports) */
+    char *output_path;        /* photo-make's output, when set */
+    int64_t output_bytes;
+    int output_w, output_h, output_quality;
 };
 
 /* An empty report (verdict pass, no checks) for `file`. */
@@ -150,7 +178,9 @@ typedef struct idp__check_env {
     size_t n_faces;
     const idp_face *subject;
     const idp_measurements *m;
-    double sx, sy; /* image size / profile nominal size */
+    double sx, sy;                  /* image size / profile nominal size */
+    const struct idp__matte *matte; /* the subject's; NULL without face */
+    const idp__crop_plan *plan;     /* the subject's crop; NULL likewise */
 } idp__check_env;
 
 typedef void (*idp__check_fn)(const idp__check_env *env, idp_check_result *r);
@@ -190,17 +220,100 @@ int idp__band_holds(idp_band b, double s, double v);
 void idp__band_text(idp_band b, double s, const char *unit, char *buf,
                     size_t len);
 
-/* ---- crop planning (pure geometry, shared with photo-make) ---- */
+/* ---- segmentation (segment.c and its helpers) ---- */
 
-typedef struct idp__crop_plan {
-    int feasible;   /* 0: no scale meets face width and the vertical bands */
-    double k;       /* output px per input px */
-    idp_rect crop;  /* in input pixels; may extend outside the image */
-    double eye_out; /* eye line y in the output */
-    double crown_out;
-} idp__crop_plan;
+/*
+ * A soft alpha matte of the subject (person: face, hair, neck, shoulders,
+ * clothes) against the wall behind, for an image of W x H pixels.
+ * The matte is computed at a working resolution (`alpha`, ww x wh, scale
+ * `work_scale` = ww / W) and refined on demand at any output resolution
+ * by idp__matte_render(), so hair and ear edges stay soft at the size the
+ * output is made at.
+ */
+typedef struct idp__matte idp__matte;
+struct idp__matte {
+    uint8_t *alpha;    /* ww x wh, rows ww bytes apart, 255 = person */
+    int ww, wh;        /* working size */
+    double work_scale; /* ww / image width */
+    int img_w, img_h;  /* the image it belongs to */
+    /* The wall as a smooth field: colour at input pixel (x, y) is
+     * wall_coef[c][0] + [1] u + [2] v + [3] u^2 + [4] u v + [5] v^2 with
+     * u = x / img_w, v = y / img_h, c = R, G, B (0..255). */
+    double wall_coef[3][6];
+    idp_rgb wall;       /* the field's median colour over the background */
+    double wall_spread; /* P90 colour distance (CIE76) of the certain
+                           background from the field: how plain it is */
+    double crown_y;     /* top of the person above the face (hair
+                           included), input px; NAN when not found */
+    int crown_cut;      /* 1: the person touches the top edge */
+};
 
-void idp__plan_crop(const idp_profile *p, const idp_measurements *m,
-                    idp__crop_plan *plan);
+/* Segment the subject of `img` (face and landmarks in `subject`).
+ * IDP_E_NOMEM / IDP_E_INTERNAL only; a poor matte on a cluttered wall is
+ * still a matte (wall_spread says how far to trust it). */
+idp_status idp__segment(idp_ctx *ctx, const idp_image *img,
+                        const idp_face *subject, idp__matte **out);
+void idp__matte_free(idp__matte *mt);
+
+/* Alpha for the input region `src` (input px; may extend outside the
+ * image: outside is background, 0) resampled to out_w x out_h and refined
+ * there against the image (guided by its colours, so strands of hair get
+ * fractional alpha). `out` has out_w x out_h bytes, rows out_w apart. */
+idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
+                             const idp_image *img, idp_rect src, int out_w,
+                             int out_h, uint8_t *out);
+
+/* The wall field's colour at input pixel (x, y), clamped to 0..255. */
+void idp__matte_wall_at(const idp__matte *mt, double x, double y,
+                        double rgb[3]);
+
+/* ---- compositing (composite.c, pure) ---- */
+
+/* Put the person on `target` without the old wall's colour at soft edges:
+ * rgb (observed, 3 x w x h), alpha (w x h, 255 = person) and wall (the old
+ * wall's colour at each pixel, 3 floats per pixel) of the same output-size
+ * grid; writes 3 x w x h bytes to out and, when fg is not NULL, the
+ * estimated colours of the person (for a cutout; 0 where alpha is 0).
+ * Returns 0, or -1 out of memory. */
+int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
+                   int w, int h, idp_rgb target, uint8_t *out, uint8_t *fg);
+
+/* What made_encode.c reads of a made photo (make.c owns the struct). */
+idp_status idp__made_view(const idp_made *m, const idp_image **photo,
+                          const uint8_t **alpha, const uint8_t **fg,
+                          const idp_profile **p, const idp__matte **mt);
+
+/* ---- encoding (encode_jpeg.c: libjpeg-turbo; encode_png.c: libpng) ---- */
+
+typedef struct idp__jpeg_target {
+    int dpi;           /* JFIF density, dots per inch; 0: none stated */
+    int64_t min_bytes; /* 0: no lower bound */
+    int64_t max_bytes; /* 0: no upper bound */
+    int min_quality;   /* never encode below this (1..100) */
+    int max_quality;   /* never above this (min_quality..100) */
+} idp__jpeg_target;
+
+typedef struct idp__encoded {
+    uint8_t *data; /* malloc'ed; free() */
+    size_t len;
+    int quality; /* JPEG quality used (0 for PNG) */
+    int in_band; /* 1: len inside [min_bytes, max_bytes] */
+} idp__encoded;
+
+/* Baseline JPEG of 8-bit RGB (w x h, rows `stride` bytes apart) with a
+ * JFIF APP0 stating `dpi` and no other metadata (no EXIF, no ICC, no
+ * comment). Chooses the quality (and chroma subsampling) that lands the
+ * size inside the target band, highest quality first, never below
+ * min_quality and never by padding bytes. When no setting lands in the
+ * band, returns the closest one with in_band 0 (the caller reports it). */
+idp_status idp__encode_jpeg(idp_ctx *ctx, const uint8_t *rgb, int w, int h,
+                            size_t stride, const idp__jpeg_target *t,
+                            idp__encoded *out);
+
+/* PNG of 8-bit pixels with `channels` 1 (grey), 3 (RGB) or 4 (RGBA), a
+ * pHYs chunk stating `dpi` (0: none) and no other metadata. */
+idp_status idp__encode_png(idp_ctx *ctx, const uint8_t *px, int w, int h,
+                           size_t stride, int channels, int dpi,
+                           idp__encoded *out);
 
 #endif /* IDP_INTERNAL_H */

@@ -322,3 +322,57 @@ idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
         return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
     return IDP_OK;
 }
+
+/* extract the part of `src` inside the image -> resize by k -> place it in
+ * an out_w x out_h canvas (outside the image: the edge pixels repeated). */
+static int region_pipeline(const idp_image *img, idp_rect src, int out_w,
+                           int out_h, VipsImage **out)
+{
+    double k = out_w / src.w;
+    idp_rect in = clamp_roi(img, src);
+    VipsImage *t[3] = {NULL, NULL, NULL};
+    int rc = -1;
+    t[0] = vips_image_new_from_memory(
+        img->pixels, img->stride * (size_t)img->height, img->width, img->height,
+        3, VIPS_FORMAT_UCHAR);
+    if (!t[0] || in.w < 1 || in.h < 1)
+        goto done;
+    t[0]->Type = VIPS_INTERPRETATION_sRGB;
+    if (vips_extract_area(t[0], &t[1], (int)in.x, (int)in.y, (int)in.w,
+                          (int)in.h, NULL) ||
+        vips_resize(t[1], &t[2], k, "kernel", VIPS_KERNEL_LANCZOS3, NULL))
+        goto done;
+    rc = vips_embed(t[2], out, (int)lround((in.x - src.x) * k),
+                    (int)lround((in.y - src.y) * k), out_w, out_h, "extend",
+                    VIPS_EXTEND_COPY, NULL);
+done:
+    for (int i = 2; i >= 0; i--)
+        if (t[i])
+            g_object_unref(t[i]);
+    return rc;
+}
+
+idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
+                             int out_w, int out_h, uint8_t *rgb)
+{
+    VipsImage *r = NULL;
+    size_t len = 0;
+    uint8_t *buf;
+    idp_status st = idp__vips_init(ctx);
+    if (st != IDP_OK)
+        return st;
+    if (out_w < 1 || out_h < 1 || !(src.w > 0) || !(src.h > 0))
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "empty region");
+    if (region_pipeline(img, src, out_w, out_h, &r))
+        return vips_fail(ctx, IDP_E_INTERNAL, idp_image_name(img),
+                         "cannot resample the crop");
+    buf = vips_image_write_to_memory(r, &len);
+    g_object_unref(r);
+    if (!buf || len != (size_t)out_w * (size_t)out_h * 3) {
+        g_free(buf);
+        return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
+    }
+    memcpy(rgb, buf, len);
+    g_free(buf);
+    return IDP_OK;
+}

@@ -52,6 +52,8 @@ void idp_report_free(idp_report *r)
 {
     if (!r)
         return;
+    idp__matte_free(r->matte);
+    free(r->output_path);
     free(r->faces);
     free(r->error_message);
     free(r->file);
@@ -98,6 +100,24 @@ size_t idp_report_check_count(const idp_report *r)
 const idp_check_result *idp_report_check_at(const idp_report *r, size_t i)
 {
     return r && i < r->n_checks ? &r->checks[i] : NULL;
+}
+
+idp_status idp_report_set_output(idp_report *r, const char *path, int64_t bytes,
+                                 int width, int height, int quality)
+{
+    char *copy;
+    if (!r || !path)
+        return IDP_E_INVALID_ARG;
+    copy = strdup(path);
+    if (!copy)
+        return IDP_E_NOMEM;
+    free(r->output_path);
+    r->output_path = copy;
+    r->output_bytes = bytes;
+    r->output_w = width;
+    r->output_h = height;
+    r->output_quality = quality;
+    return IDP_OK;
 }
 
 const idp_check_result *idp_report_find_check(const idp_report *r,

@@ -119,6 +119,13 @@ static cJSON *face_json(const idp_face *f)
     return o;
 }
 
+static const char *crown_method_name(int method)
+{
+    return method == IDP_CROWN_MATTE  ? "matte"
+           : method == IDP_CROWN_WALL ? "pixels"
+                                      : "landmarks";
+}
+
 static cJSON *measurements_json(const idp_measurements *m)
 {
     cJSON *o = cJSON_CreateObject();
@@ -136,7 +143,7 @@ static cJSON *measurements_json(const idp_measurements *m)
     add_num(o, "chin_y", m->chin_y);
     add_num(o, "head_top_y", m->head_top_y);
     cJSON_AddStringToObject(o, "head_top_method",
-                            m->head_top_from_pixels ? "pixels" : "landmarks");
+                            crown_method_name(m->head_top_method));
     add_num(o, "head_height", m->head_height);
     add_num(o, "roll_deg", m->roll_deg);
     add_num(o, "yaw_deg", m->yaw_deg);
@@ -177,6 +184,22 @@ static void add_error(cJSON *o, const idp_report *r)
     cJSON_AddItemToObject(o, "error", e);
 }
 
+static void add_output(cJSON *o, const idp_report *r)
+{
+    cJSON *out;
+    if (!r->output_path) {
+        cJSON_AddNullToObject(o, "output");
+        return;
+    }
+    out = cJSON_CreateObject();
+    add_text(out, "path", r->output_path);
+    cJSON_AddNumberToObject(out, "bytes", (double)r->output_bytes);
+    cJSON_AddNumberToObject(out, "width", r->output_w);
+    cJSON_AddNumberToObject(out, "height", r->output_h);
+    cJSON_AddNumberToObject(out, "quality", r->output_quality);
+    cJSON_AddItemToObject(o, "output", out);
+}
+
 static void add_body(cJSON *o, const idp_report *r)
 {
     cJSON *faces = cJSON_CreateArray(), *checks = cJSON_CreateArray();
@@ -194,7 +217,7 @@ static void add_body(cJSON *o, const idp_report *r)
     for (size_t i = 0; i < r->n_checks; i++)
         cJSON_AddItemToArray(checks, check_json(&r->checks[i]));
     cJSON_AddItemToObject(o, "checks", checks);
-    cJSON_AddNullToObject(o, "output");
+    add_output(o, r);
 }
 
 idp_status idp_report_to_json(const idp_report *r, char **json)

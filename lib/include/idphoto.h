@@ -267,6 +267,11 @@ typedef struct idp_face {
     idp_point landmarks[IDP_LANDMARKS]; /* iBUG 300-W order */
 } idp_face;
 
+/* How the crown (head top, hair included) was found. */
+#define IDP_CROWN_LANDMARKS 0 /* estimated from the landmarks (no hair) */
+#define IDP_CROWN_WALL      1 /* first rows differing from a plain wall */
+#define IDP_CROWN_MATTE     2 /* top of the person's matte */
+
 /* What the library measured on the subject; NaN where not measurable. */
 typedef struct idp_measurements {
     int has_face;
@@ -277,8 +282,7 @@ typedef struct idp_measurements {
     double face_centre_x;          /* x of the eye midpoint */
     double chin_y;                 /* y of p8 */
     double head_top_y;             /* crown, hair included */
-    int head_top_from_pixels;      /* 1: found in the pixels; 0: estimated from
-                                      landmarks */
+    int head_top_method;           /* IDP_CROWN_*: how head_top_y was found */
     double head_height;            /* chin_y - head_top_y */
     double roll_deg;  /* eye-line angle; > 0: image-right eye lower */
     double yaw_deg;   /* > 0: face turned towards image right */
@@ -360,6 +364,60 @@ IDP_API const idp_check_result *idp_report_find_check(const idp_report *r,
 /* The ids of every rule, in report order (static). */
 IDP_API size_t idp_check_id_count(void);
 IDP_API const char *idp_check_id_at(size_t i);
+
+/* Record the output file a report is about (photo-make): its path, size
+ * in bytes, pixel size and JPEG quality (0 for PNG). Shown as "output". */
+IDP_API IDP_NODISCARD idp_status idp_report_set_output(idp_report *r,
+                                                       const char *path,
+                                                       int64_t bytes, int width,
+                                                       int height, int quality);
+
+/* ---- making (photo-make) ---- */
+
+typedef struct idp_make_options {
+    const idp_profile *profile; /* NULL: the default profile */
+    idp_rgb background;         /* the new background colour */
+    int has_background;         /* 0: the profile's backgrounds[0] */
+} idp_make_options;
+
+typedef struct idp_made idp_made;
+
+/*
+ * Make a standard photo from a capture. The capture rules run first
+ * (*report, mode "capture"); when one fails that making cannot fix (eyes
+ * closed, a second person, a turned head, no room, ...) nothing is made:
+ * the call returns IDP_OK with *out NULL and the reasons in *report.
+ * Otherwise *out holds the photo at the profile's size, on the new
+ * background, and *report is still the capture report (check the encoded
+ * file as a final photo with idp_check to judge the output).
+ */
+IDP_API IDP_NODISCARD idp_status idp_make(idp_ctx *ctx, const idp_image *img,
+                                          const idp_make_options *opt,
+                                          idp_made **out, idp_report **report);
+IDP_API void idp_made_free(idp_made *m);
+
+/* The made photo (profile size, 8-bit sRGB RGB). Borrowed. */
+IDP_API const idp_image *idp_made_photo(const idp_made *m);
+
+/* Encodings of the made photo. *data is released with idp_free().
+ * JPEG: the profile's DPI in the JFIF header, no other metadata, the
+ * quality searched so the size lands in the profile's range (never below
+ * its minimum quality, never by padding); *in_band says whether it did. */
+IDP_API IDP_NODISCARD idp_status idp_made_jpeg(idp_ctx *ctx, const idp_made *m,
+                                               uint8_t **data, size_t *len,
+                                               int *quality, int *in_band);
+/* The person on a transparent background (RGBA PNG, profile size). */
+IDP_API IDP_NODISCARD idp_status idp_made_cutout_png(idp_ctx *ctx,
+                                                     const idp_made *m,
+                                                     uint8_t **data,
+                                                     size_t *len);
+/* The alpha matte aligned with the input image `img` (the image the photo
+ * was made from; grey PNG, input size). */
+IDP_API IDP_NODISCARD idp_status idp_made_matte_png(idp_ctx *ctx,
+                                                    const idp_made *m,
+                                                    const idp_image *img,
+                                                    uint8_t **data,
+                                                    size_t *len);
 
 /* JSON (schema "idphoto.report/1"), one line, no trailing newline.
  * Free with idp_free(). */

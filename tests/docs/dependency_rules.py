@@ -26,7 +26,11 @@ POSIX = {
     "strings.h", "unistd.h",
 }
 THIRD_PARTY = {"vips/": "libvips", "cjson/": "cJSON", "dlib/": "dlib"}
-KNOWN_DEPS = {"C", "POSIX", "C++"} | set(THIRD_PARTY.values())
+# Third-party headers at the top of the include path, by name.
+THIRD_PARTY_FILES = {"jpeglib.h": "libjpeg", "jerror.h": "libjpeg",
+                     "png.h": "libpng"}
+KNOWN_DEPS = ({"C", "POSIX", "C++"} | set(THIRD_PARTY.values())
+              | set(THIRD_PARTY_FILES.values()))
 
 # Rules 1-3: where a third-party header may be included (paths relative to
 # the source dir; a trailing / allows a whole directory).
@@ -35,6 +39,8 @@ CONFINED = {
     "cJSON": (2, {"lib/profile_json.c", "lib/report_json.c",
                   "lib/version.c", "tests/"}),
     "libvips": (3, {"lib/image_io.c", "lib/version.c"}),
+    "libjpeg": (10, {"lib/encode_jpeg.c", "tests/"}),
+    "libpng": (10, {"lib/encode_png.c", "tests/"}),
 }
 # Rule 5: the library never prints, never exits.
 NO_PRINT = ["printf", "vprintf", "fprintf", "vfprintf", "dprintf", "puts",
@@ -97,6 +103,8 @@ def category(header):
     for prefix, dep in THIRD_PARTY.items():
         if header.startswith(prefix):
             return dep
+    if header in THIRD_PARTY_FILES:
+        return THIRD_PARTY_FILES[header]
     if "." not in header and "/" not in header:
         return "C++"
     return None

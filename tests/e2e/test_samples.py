@@ -76,7 +76,7 @@ def reference_photo_fails_only_for_the_smile():
     m = rep["measurements"]
     h.check(200 <= m["eye_line_y"] <= 300, "eye line in 200-300 px")
     h.check(180 <= m["face_width"] <= 300, "face width in 180-300 px")
-    h.equal(m["head_top_method"], "pixels", "crown found in the pixels")
+    h.equal(m["head_top_method"], "matte", "crown from the person's matte")
     h.check(50 <= m["head_top_y"] <= 110, "crown 50-110 px from the top")
 
 

@@ -1,0 +1,23 @@
+/*
+ * cli_fs.h - writing the tools' outputs safely: never half-written (a
+ * temporary file in the same directory, flushed, then renamed into place)
+ * and never over an existing file unless asked.
+ */
+#ifndef IDP_CLI_FS_H
+#define IDP_CLI_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Write `len` bytes to `path` atomically. Without `force` an existing
+ * `path` is left alone and the call fails. Returns 0, or -1 with a message
+ * (naming the path) in `err`. */
+int cli_write_atomic(const char *path, const uint8_t *data, size_t len,
+                     int force, char *err, size_t err_len);
+
+/* `dir`/`name` with the extension replaced by `ext` (".jpg"), into out.
+ * Returns -1 when it does not fit. */
+int cli_output_path(const char *dir, const char *input, const char *ext,
+                    char *out, size_t out_len);
+
+#endif /* IDP_CLI_FS_H */

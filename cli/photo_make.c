@@ -1,0 +1,340 @@
+/*
+ * photo_make.c - photo-make: one capture in, one standard photo out.
+ * Per file: load -> idp_make (capture rules first; refuse with reasons) ->
+ * encode to the profile's size, DPI and file size -> write atomically ->
+ * check the written bytes as a final photo -> report.
+ */
+#include "cli.h"
+#include "cli_fs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct options {
+    cli_common co;
+    const char *output, *output_dir, *cutout, *matte, *background;
+    int force;
+} options;
+
+enum {
+    OPT_OUTPUT_DIR = CLI_OPT_TOOL,
+    OPT_BACKGROUND,
+    OPT_CUTOUT,
+    OPT_MATTE,
+    OPT_FORCE
+};
+
+static const struct option long_options[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {"output", required_argument, NULL, 'o'},
+    {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+    {"background", required_argument, NULL, OPT_BACKGROUND},
+    {"cutout", required_argument, NULL, OPT_CUTOUT},
+    {"save-matte", required_argument, NULL, OPT_MATTE},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+    fputs(
+        "Usage: photo-make [OPTION]... FILE -o OUT.jpg\n"
+        "       photo-make [OPTION]... FILE... --output-dir DIR\n"
+        "Make a standard ID photo from a phone photo: find the face, cut the\n"
+        "person from the wall, frame to the profile (default: chsi, 480x640),\n"
+        "put them on the new background and write a JPEG of the profile's\n"
+        "size, DPI and file size. The capture is checked first: a photo that\n"
+        "making cannot fix (eyes closed, head turned, two people...) is\n"
+        "refused with the reasons. The result is checked as a final photo.\n"
+        "\n"
+        "  -o, --output OUT     the photo to write (one FILE)\n"
+        "  --output-dir DIR     write DIR/<name>.jpg for each FILE\n"
+        "  --profile ID|FILE    photo standard: a built-in id or a JSON file\n"
+        "  --list-profiles      list the built-in profiles and exit\n"
+        "  --background COLOUR  blue, white, grey, red, dark-blue or #RRGGBB\n"
+        "                       (default: the profile's first colour)\n"
+        "  --cutout OUT.png     also write the person on a transparent\n"
+        "                       background (one FILE)\n"
+        "  --save-matte OUT.png also write the alpha matte, aligned with the\n"
+        "                       input (one FILE)\n"
+        "  --force              replace existing output files\n"
+        "  --json               one JSON report per file on stdout (the\n"
+        "                       written photo's check, with \"output\")\n"
+        "  --lang zh|en         language of messages (default: zh when the\n"
+        "                       first of LC_ALL, LC_MESSAGES, LANG that is\n"
+        "                       set starts with zh, else en)\n"
+        "  --model PATH         dlib 68-point landmark model (default:\n"
+        "                       $IDP_MODEL, then the install prefix, then\n"
+        "                       /usr/share/dlib)\n"
+        "  --max-pixels N       refuse images with more pixels (default\n"
+        "                       100000000)\n"
+        "  -q, --quiet          print no verdicts, only errors (JSON is still\n"
+        "                       printed with --json)\n"
+        "  -v, --verbose        list every rule, passed and skipped too\n"
+        "  -h, --help           show this help and exit\n"
+        "  -V, --version        show versions and exit\n"
+        "\n"
+        "Exit status: 0 every photo written and compliant, 1 a photo refused\n"
+        "or its result non-compliant, 2 usage error, 3 an input unreadable or\n"
+        "not an image, 4 cannot write an output (or it exists without\n"
+        "--force), 5 model or profile missing or invalid, 6 internal error.\n"
+        "With several files, the most severe.\n",
+        f);
+}
+
+static int tool_option(int c, const char *arg, void *tool)
+{
+    options *o = tool;
+    switch (c) {
+    case 'o':
+        o->output = arg;
+        return 0;
+    case OPT_OUTPUT_DIR:
+        o->output_dir = arg;
+        return 0;
+    case OPT_BACKGROUND:
+        o->background = arg;
+        return 0;
+    case OPT_CUTOUT:
+        o->cutout = arg;
+        return 0;
+    case OPT_MATTE:
+        o->matte = arg;
+        return 0;
+    case OPT_FORCE:
+        o->force = 1;
+        return 0;
+    default:
+        return cli_usage_error("unknown option");
+    }
+}
+
+/* Where the outputs go must be unambiguous before any work is done. */
+static int check_outputs(const options *o, int n_files)
+{
+    if (n_files < 1)
+        return cli_usage_error("no FILE given");
+    if (!o->output == !o->output_dir)
+        return cli_usage_error("give either -o OUT or --output-dir DIR");
+    if (o->output && n_files > 1)
+        return cli_usage_error("-o takes one FILE; use --output-dir");
+    if ((o->cutout || o->matte) && n_files > 1)
+        return cli_usage_error("--cutout and --save-matte take one FILE");
+    return -1;
+}
+
+typedef struct job {
+    idp_ctx *ctx;
+    const options *o;
+    cli_lang lang;
+    const idp_make_options *mo;
+} job;
+
+static int write_png(const job *j, const char *path,
+                     idp_status (*encode)(const job *, const idp_made *,
+                                          const idp_image *, uint8_t **,
+                                          size_t *),
+                     const idp_made *m, const idp_image *img)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char err[4200];
+    idp_status st = encode(j, m, img, &data, &len);
+    int rc = CLI_OK;
+    if (st != IDP_OK) {
+        cli_error(path, "%s", idp_ctx_error(j->ctx));
+        return cli_exit_for(st);
+    }
+    if (cli_write_atomic(path, data, len, j->o->force, err, sizeof err)) {
+        cli_error(NULL, "%s", err);
+        rc = CLI_OUTPUT;
+    }
+    idp_free(data);
+    return rc;
+}
+
+static idp_status cutout(const job *j, const idp_made *m, const idp_image *img,
+                         uint8_t **d, size_t *n)
+{
+    (void)img;
+    return idp_made_cutout_png(j->ctx, m, d, n);
+}
+
+static idp_status matte(const job *j, const idp_made *m, const idp_image *img,
+                        uint8_t **d, size_t *n)
+{
+    return idp_made_matte_png(j->ctx, m, img, d, n);
+}
+
+/* Judge the bytes written as a final photo; the report names the file. */
+static int self_check(const job *j, const char *out, const uint8_t *data,
+                      size_t len, int quality)
+{
+    idp_check_options co = {j->mo->profile, IDP_MODE_FINAL};
+    idp_image *img = NULL;
+    idp_report *r = NULL;
+    idp_status st = idp_image_load_buffer(j->ctx, data, len, out, &img);
+    int rc;
+    if (st == IDP_OK)
+        st = idp_check(j->ctx, img, &co, &r);
+    if (st == IDP_OK)
+        st = idp_report_set_output(r, out, (int64_t)len, idp_image_width(img),
+                                   idp_image_height(img), quality);
+    idp_image_free(img);
+    if (st != IDP_OK) {
+        cli_error(out, "%s", idp_ctx_error(j->ctx));
+        idp_report_free(r);
+        return CLI_INTERNAL;
+    }
+    rc = idp_report_verdict(r) == IDP_VERDICT_FAIL ? CLI_NONCOMPLIANT : CLI_OK;
+    if (j->o->co.json)
+        rc = cli_worse(rc, cli_print_json(r));
+    else if (j->o->co.verbosity > 0)
+        cli_print_report(r, out, j->lang, j->o->co.verbosity);
+    idp_report_free(r);
+    return rc;
+}
+
+static int write_photo(const job *j, const idp_made *m, const char *out)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int quality = 0, in_band = 0, rc;
+    char err[4200];
+    idp_status st = idp_made_jpeg(j->ctx, m, &data, &len, &quality, &in_band);
+    if (st != IDP_OK) {
+        cli_error(out, "%s", idp_ctx_error(j->ctx));
+        return cli_exit_for(st);
+    }
+    if (cli_write_atomic(out, data, len, j->o->force, err, sizeof err)) {
+        cli_error(NULL, "%s", err);
+        idp_free(data);
+        return CLI_OUTPUT;
+    }
+    rc = self_check(j, out, data, len, quality);
+    idp_free(data);
+    return rc;
+}
+
+/* A refused capture: its capture report says why. */
+static int refused(const job *j, const char *file, const idp_report *r)
+{
+    if (j->o->co.json)
+        cli_print_json(r);
+    else if (j->o->co.verbosity > 0)
+        cli_print_report(r, file, j->lang, j->o->co.verbosity);
+    return CLI_NONCOMPLIANT;
+}
+
+static int load_error(const job *j, const char *file, idp_status st)
+{
+    idp_check_options co = {j->mo->profile, IDP_MODE_CAPTURE};
+    idp_report *r = NULL;
+    cli_error(NULL, "%s", idp_ctx_error(j->ctx));
+    if (j->o->co.json &&
+        idp_report_new_error(file, &co, st, idp_ctx_error(j->ctx), &r) ==
+            IDP_OK)
+        cli_print_json(r);
+    idp_report_free(r);
+    return cli_exit_for(st);
+}
+
+static int make_one(const job *j, const char *file, const char *out)
+{
+    idp_image *img = NULL;
+    idp_made *m = NULL;
+    idp_report *r = NULL;
+    int rc;
+    idp_status st = idp_image_load(j->ctx, file, &img);
+    if (st == IDP_OK)
+        st = idp_make(j->ctx, img, j->mo, &m, &r);
+    if (st != IDP_OK) {
+        rc = load_error(j, file, st);
+    } else if (!m) {
+        rc = refused(j, file, r);
+    } else {
+        rc = write_photo(j, m, out);
+        if (rc <= CLI_NONCOMPLIANT && j->o->cutout)
+            rc = cli_worse(rc, write_png(j, j->o->cutout, cutout, m, img));
+        if (rc <= CLI_NONCOMPLIANT && j->o->matte)
+            rc = cli_worse(rc, write_png(j, j->o->matte, matte, m, img));
+    }
+    idp_made_free(m);
+    idp_report_free(r);
+    idp_image_free(img);
+    return rc;
+}
+
+static int run(const job *j, int argc, char **argv)
+{
+    char out[4096];
+    int rc = CLI_OK;
+    for (int i = optind; i < argc; i++) {
+        int one;
+        if (j->o->output) {
+            one = make_one(j, argv[i], j->o->output);
+        } else if (cli_output_path(j->o->output_dir, argv[i], ".jpg", out,
+                                   sizeof out)) {
+            cli_error(argv[i], "output path too long");
+            one = CLI_OUTPUT;
+        } else {
+            one = make_one(j, argv[i], out);
+        }
+        rc = cli_worse(rc, one);
+        if (one == CLI_SETUP || one == CLI_INTERNAL)
+            break; /* no model: every further file would fail the same */
+    }
+    return rc;
+}
+
+static int prepare(idp_ctx *ctx, const options *o, idp_profile *p,
+                   idp_make_options *mo)
+{
+    int rc = cli_load_profile(ctx, o->co.profile, p);
+    if (rc != CLI_OK)
+        return rc;
+    memset(mo, 0, sizeof *mo);
+    mo->profile = p;
+    if (o->background) {
+        if (idp_colour_parse(o->background, &mo->background) != IDP_OK)
+            return cli_usage_error("--background: unknown colour '%s' (a "
+                                   "name or #RRGGBB)",
+                                   o->background);
+        mo->has_background = 1;
+    }
+    return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    idp_profile profile;
+    idp_make_options mo;
+    job j;
+    int rc;
+    memset(&o, 0, sizeof o);
+    memset(&j, 0, sizeof j);
+    cli_set_prog("photo-make");
+    rc = cli_parse(argc, argv, long_options, ":qvhVo:", &o.co, tool_option, &o,
+                   usage);
+    if (rc >= 0)
+        return rc;
+    if (cli_parse_lang(o.co.lang, &j.lang))
+        return cli_usage_error("--lang must be zh or en, not '%s'", o.co.lang);
+    if (o.co.list_profiles) {
+        cli_list_profiles(stdout, j.lang);
+        return CLI_OK;
+    }
+    rc = check_outputs(&o, argc - optind);
+    if (rc >= 0)
+        return rc;
+    rc = cli_setup_ctx(&o.co, &j.ctx);
+    if (rc == CLI_OK)
+        rc = prepare(j.ctx, &o, &profile, &mo);
+    j.o = &o;
+    j.mo = &mo;
+    if (rc == CLI_OK)
+        rc = run(&j, argc, argv);
+    idp_ctx_free(j.ctx);
+    return rc;
+}

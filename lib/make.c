@@ -1,0 +1,184 @@
+/*
+ * make.c - idp_make(): from a capture to a standard photo.
+ *
+ *   capture rules (idp_check, mode capture) -> refuse with the reasons when
+ *   one fails -> the subject's matte (computed by the check) -> the crop
+ *   that meets the profile's bands (geometry.c) -> the crop resampled to
+ *   the profile's size, its alpha rendered there -> the person composited
+ *   on the new colour without the old wall's colour (composite.c).
+ * Encoding is separate (idp_made_jpeg and friends), so the caller decides
+ * where the bytes go.
+ */
+#include "idp_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct idp_made {
+    idp_image *photo;    /* profile size, on the new background */
+    uint8_t *alpha;      /* profile size */
+    uint8_t *foreground; /* profile size, the person's own colours */
+    idp__matte *matte;   /* of the input, for idp_made_matte_png */
+    idp_rect crop;       /* in input pixels */
+    idp_profile profile;
+};
+
+void idp_made_free(idp_made *m)
+{
+    if (!m)
+        return;
+    idp_image_free(m->photo);
+    free(m->alpha);
+    free(m->foreground);
+    idp__matte_free(m->matte);
+    free(m);
+}
+
+idp_status idp__made_view(const idp_made *m, const idp_image **photo,
+                          const uint8_t **alpha, const uint8_t **fg,
+                          const idp_profile **p, const idp__matte **mt)
+{
+    if (!m || !m->photo)
+        return IDP_E_INVALID_ARG;
+    *photo = m->photo;
+    *alpha = m->alpha;
+    *fg = m->foreground;
+    *p = &m->profile;
+    *mt = m->matte;
+    return IDP_OK;
+}
+
+const idp_image *idp_made_photo(const idp_made *m)
+{
+    return m ? m->photo : NULL;
+}
+
+static idp_rgb pick_background(const idp_make_options *o, const idp_profile *p)
+{
+    idp_rgb white = {255, 255, 255};
+    if (o && o->has_background)
+        return o->background;
+    return p->n_backgrounds > 0 ? p->backgrounds[0].rgb : white;
+}
+
+/* The old wall's colour at every output pixel, from the wall field. */
+static float *wall_grid(const idp__matte *mt, idp_rect crop, int w, int h)
+{
+    float *wall = malloc((size_t)w * (size_t)h * 3 * sizeof *wall);
+    double sx = crop.w / w, sy = crop.h / h, c[3];
+    if (!wall)
+        return NULL;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = wall + ((size_t)y * (size_t)w + (size_t)x) * 3;
+            idp__matte_wall_at(mt, crop.x + (x + 0.5) * sx,
+                               crop.y + (y + 0.5) * sy, c);
+            p[0] = (float)c[0];
+            p[1] = (float)c[1];
+            p[2] = (float)c[2];
+        }
+    return wall;
+}
+
+static idp_status new_photo(int w, int h, const char *name, idp_image **out)
+{
+    idp_image *img = calloc(1, sizeof *img);
+    *out = NULL;
+    if (!img)
+        return IDP_E_NOMEM;
+    img->width = w;
+    img->height = h;
+    img->stride = (size_t)w * 3;
+    img->pixels = malloc(img->stride * (size_t)h);
+    img->name = strdup(name);
+    if (!img->pixels || !img->name) {
+        idp_image_free(img);
+        return IDP_E_NOMEM;
+    }
+    img->info.width = w;
+    img->info.height = h;
+    img->info.bands = 3;
+    img->info.bits = 8;
+    img->info.orientation = 1;
+    idp__strlcpy(img->info.format, "raw", sizeof img->info.format);
+    idp__strlcpy(img->info.interpretation, "srgb",
+                 sizeof img->info.interpretation);
+    *out = img;
+    return IDP_OK;
+}
+
+/* Resample, render alpha, composite: fills m->photo/alpha/foreground. */
+static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
+                         idp_rgb target)
+{
+    int w = m->profile.width, h = m->profile.height;
+    size_t n = (size_t)w * (size_t)h;
+    uint8_t *rgb = malloc(n * 3);
+    float *wall = NULL;
+    idp_status st = rgb ? IDP_OK : IDP_E_NOMEM;
+    m->alpha = malloc(n);
+    m->foreground = malloc(n * 3);
+    if (st == IDP_OK && (!m->alpha || !m->foreground))
+        st = IDP_E_NOMEM;
+    if (st == IDP_OK)
+        st = new_photo(w, h, idp_image_name(img), &m->photo);
+    if (st == IDP_OK)
+        st = idp__image_region(ctx, img, m->crop, w, h, rgb);
+    if (st == IDP_OK)
+        st = idp__matte_render(ctx, m->matte, img, m->crop, w, h, m->alpha);
+    if (st == IDP_OK && !(wall = wall_grid(m->matte, m->crop, w, h)))
+        st = IDP_E_NOMEM;
+    if (st == IDP_OK && idp__composite(rgb, m->alpha, wall, w, h, target,
+                                       m->photo->pixels, m->foreground))
+        st = IDP_E_NOMEM;
+    free(wall);
+    free(rgb);
+    if (st == IDP_E_NOMEM)
+        return idp__fail(ctx, st, "%s: out of memory", idp_image_name(img));
+    return st;
+}
+
+/* Takes the matte out of the capture report and plans the crop. */
+static idp_status start(idp_report *r, const idp_profile *p, idp_made **out)
+{
+    idp_made *m = calloc(1, sizeof *m);
+    if (!m)
+        return IDP_E_NOMEM;
+    m->profile = *p;
+    m->matte = r->matte;
+    r->matte = NULL;
+    m->crop = r->plan.crop;
+    *out = m;
+    return IDP_OK;
+}
+
+idp_status idp_make(idp_ctx *ctx, const idp_image *img,
+                    const idp_make_options *opt, idp_made **out,
+                    idp_report **report)
+{
+    idp_check_options co = {opt ? opt->profile : NULL, IDP_MODE_CAPTURE};
+    idp_made *m = NULL;
+    idp_status st;
+    if (!out || !report)
+        return IDP_E_INVALID_ARG;
+    *out = NULL;
+    *report = NULL;
+    if (!co.profile)
+        co.profile = idp_profile_default();
+    st = idp_check(ctx, img, &co, report);
+    if (st != IDP_OK || idp_report_verdict(*report) == IDP_VERDICT_FAIL)
+        return st; /* refused: the reasons are in the report */
+    if (!(*report)->matte)
+        return idp__fail(ctx, IDP_E_INTERNAL, "%s: no matte",
+                         idp_image_name(img));
+    st = start(*report, co.profile, &m);
+    if (st == IDP_OK)
+        st = render(ctx, img, m, pick_background(opt, co.profile));
+    if (st != IDP_OK) {
+        idp_made_free(m);
+        return st == IDP_E_NOMEM ? idp__fail(ctx, st, "out of memory") : st;
+    }
+    *out = m;
+    return IDP_OK;
+}
