@@ -87,7 +87,10 @@ static void read_info(VipsImage *im, const char *format, int64_t bytes,
     memset(info, 0, sizeof *info);
     idp__strlcpy(info->format, format, sizeof info->format);
     info->file_bytes = bytes;
-    info->has_density = vips_image_get_typeof(im, "resolution-unit") != 0;
+    /* libvips' default resolution is exactly 1 px/mm; WebP files with
+     * EXIF get a resolution-unit but keep that default: not a density */
+    info->has_density = vips_image_get_typeof(im, "resolution-unit") != 0 &&
+                        !(im->Xres == 1.0 && im->Yres == 1.0);
     info->dpi_x = info->has_density ? im->Xres * 25.4 : 0;
     info->dpi_y = info->has_density ? im->Yres * 25.4 : 0;
     info->orientation = vips_image_get_orientation(im);

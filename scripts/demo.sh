@@ -20,12 +20,34 @@ samples=(astronaut*.jpg astronaut*.png astronaut*.webp not-an-image.jpg
 "$bin/photo-check" --lang zh "${samples[@]}" >"$out/check-zh.txt" 2>&1
 "$bin/photo-check" --capture "${samples[@]}" >"$out/capture-en.txt" 2>&1
 
+# photo-make: the astronaut smiles with her teeth showing, so making is
+# refused with that reason; real photos from ../shared/photos, when this
+# checkout has them beside it, show made photos.
+"$bin/photo-make" --force --lang en astronaut-480x640.jpg \
+    -o "$out/astronaut-made.jpg" >"$out/make-en.txt" 2>&1
+shared=$root/../shared/photos
+made=()
+if [ -d "$shared" ]; then
+    for f in df_img13.jpg df_img14.jpg df_img12.jpg u2n_woman_plain.jpg; do
+        for bg in blue white; do
+            o="$out/made-${f%.*}-$bg.jpg"
+            "$bin/photo-make" --force --lang en --background "$bg" \
+                "$shared/$f" -o "$o" >>"$out/make-en.txt" 2>&1 && made+=("$o")
+        done
+    done
+fi
+
 cat "$out/check-en.txt"
+echo
+cat "$out/make-en.txt"
 cat <<MSG
 
-demo: photo-check ran on ${#samples[@]} samples in samples/.
-demo: results in $out/:
+demo: photo-check ran on ${#samples[@]} samples in samples/; photo-make
+demo: refused the smiling astronaut and made ${#made[@]} photos from
+demo: ../shared/photos (when present). Results in $out/:
   check.jsonl     one JSON report per photo (schema idphoto.report/1)
   check-en.txt    the verdicts in English   (check-zh.txt: 中文)
   capture-en.txt  the same photos judged as captures (--capture)
+  make-en.txt     what photo-make said
+  made-*.jpg      the photos it made (480x640, 300 dpi, 20-40 KB)
 MSG

@@ -144,6 +144,8 @@ def format_and_file_rules():
     trips("astronaut-480x640.jpg", "dpi", "pass")
     trips("astronaut.png", "dpi", "fail")
     h.equal(FINAL["astronaut-16bit.png"]["image"]["bits"], 16, "16-bit read")
+    # libvips' 1 px/mm default (a WebP with EXIF) is not a stated density
+    h.equal(FINAL["astronaut.webp"]["image"]["dpi"], None, "WebP: no dpi")
     h.check(FINAL["astronaut-alpha.png"]["image"]["alpha"], "alpha read")
 
 
