@@ -16,7 +16,9 @@
  *
  * Zones, by distance from the cut (the working alpha's 0.5 contour):
  *   band    within BAND_WORK working px on either side: estimated;
- *   outside up to OUTER bands: estimated too, faded out over the outer
+ *   outside up to OUTER bands (1 on a wall that is not plain: there
+ *           lines of the background would pass for strands): estimated
+ *           too, faded out over the outer
  *           TAPER share, and kept only where joined to the person through
  *           pixels of at least LINK (strands, not specks on the wall);
  *   inside  beyond the band: 1. Within it, alpha may only fall near the
@@ -37,6 +39,7 @@
 #define NOISE_MIN 2.0
 #define SNAP      0.02 /* alphas within this of 0 or 1 snap */
 #define OUTER     4    /* strands are looked for up to OUTER x band out, */
+#define PLAIN     10.0 /* (wall_spread up to this, else 1 x band) */
 #define LINK      0.08 /* joined through pixels of at least this alpha; */
 #define TAPER     0.5  /* alpha fades to 0 over this outer share */
 
@@ -228,11 +231,11 @@ static int keep_linked(const idp__soft_in *in, soft_buf *b, float *alpha)
 
 /* The cut, the distances inside and outside it, and the zones: the band
  * (within `band` of the cut), the certain person beyond it, the outer
- * zone (within OUTER x band outside). */
+ * zone (within in->outer bands outside). */
 static void zones(const idp__soft_in *in, soft_buf *b)
 {
     size_t n = (size_t)in->w * (size_t)in->h;
-    float band = (float)in->band, reach = (float)(OUTER * in->band);
+    float band = (float)in->band, reach = (float)(in->outer * in->band);
     for (size_t i = 0; i < n; i++) {
         b->hm[i] = in->hard[i] >= 0.5f;
         b->out[i] = !b->hm[i];
@@ -250,7 +253,7 @@ static void zones(const idp__soft_in *in, soft_buf *b)
 static double zone_px(const idp__soft_in *in, const soft_buf *b, size_t i,
                       double nu)
 {
-    double a = band_px(in, b, i, nu), reach = OUTER * in->band;
+    double a = band_px(in, b, i, nu), reach = in->outer * in->band;
     double fade = (reach - b->dout[i]) / (TAPER * reach);
     return fade < 1 ? a * (fade > 0 ? fade : 0) : a;
 }
@@ -404,6 +407,7 @@ idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
     in.w = out_w;
     in.h = out_h;
     in.band = (int)ceil(BAND_WORK * (k > 1 ? k : 1));
+    in.outer = mt->wall_spread > PLAIN ? 1 : OUTER;
     in.coef = &mt->wall_coef[0][0];
     in.u0 = src.x / mt->img_w;
     in.du = src.w / out_w / mt->img_w;

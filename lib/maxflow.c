@@ -372,12 +372,13 @@ int64_t idp__graph_maxflow(idp__graph *g)
         if (i < 0 && (i = next_active(g)) < 0)
             break;
         mid = grow(g, i);
-        g->time++;
         if (mid < 0) {
             i = -1;
             continue;
         }
-        /* keep i active: it may have more paths */
+        /* keep i active: it may have more paths. The timestamp moves on
+         * only here, so distance marks stay valid between augmentations */
+        g->time++;
         augment(g, mid);
         process_orphans(g);
     }

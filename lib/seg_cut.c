@@ -10,7 +10,8 @@
  *    shirt must not teach the person model the wall's colour) and of the
  *    background (for clutter the field cannot explain).
  * 3. Energy: data term -log p(colour | label) - log prior, where the wall
- *    likelihood allows a shading factor (soft shadows, k >= SHADOW_MIN);
+ *    likelihood allows a shading factor (soft shadows, k >= SHADOW_MIN)
+ *    and charges texture (a wall is flat; a patterned shirt is not);
  *    8-connected contrast-sensitive smoothness (GrabCut's
  *    GAMMA exp(-beta |dI|^2) / distance). Far pixels that look like the
  *    wall, and the certain person, are hard constraints and leave the
@@ -54,6 +55,7 @@
 #define HARD_FG     1
 #define HARD_BG     2
 #define SQRT2       1.4142135623730951
+#define NORM3       1.7 /* |residual| of 3 channels per unit sigma */
 
 typedef struct cut_models {
     idp__gmm fg, bg;
@@ -120,9 +122,9 @@ static int wall_dists(const idp__seg_work *w, cut_models *m)
     return 0;
 }
 
-/* Texture: the colour std over 3x3 windows, then the smallest over the
- * 5x5 neighbourhood, so a wall pixel beside an edge still finds a flat
- * window while a patterned shirt has none. */
+/* Texture: the colour std over (2 TEX_R + 1)^2 windows, then the
+ * smallest over the same neighbourhood, so a wall pixel beside an edge
+ * still finds a flat window while a patterned shirt has none. */
 static float *texture(const idp__seg_work *w)
 {
     int W = w->img.w, H = w->img.h;
@@ -210,7 +212,7 @@ static void plain_only(const idp__seg_work *w, const cut_models *m,
                        uint8_t *use)
 {
     size_t n = npix(w), all = 0, in = 0;
-    double lim = fmax(HARD_SIGMAS * m->sigma * 1.7, HARD_MIN);
+    double lim = fmax(HARD_SIGMAS * m->sigma * NORM3, HARD_MIN);
     for (size_t i = 0; i < n; i++)
         if (use[i]) {
             all++;
@@ -239,7 +241,7 @@ static int fit_models(idp__seg_work *w, int round, cut_models *m, uint8_t *use,
         return -1;
     }
     for (size_t i = 0; i < n; i++) /* the person model never learns wall */
-        if (fg[i] && m->wd[i] < LIKE_WALL * fmin(m->sigma, LIKE_SIGMA) * 1.7)
+        if (fg[i] && m->wd[i] < LIKE_WALL * fmin(m->sigma, LIKE_SIGMA) * NORM3)
             fg[i] = 0;
     plain_only(w, m, use);
     m->has_fg = fit_gmm(w, fg, K_FG, &m->fg, buf);
@@ -279,7 +281,7 @@ static void hard_labels(const idp__seg_work *w, const cut_models *m,
                         uint8_t *hard)
 {
     size_t n = npix(w);
-    double lim = fmax(HARD_SIGMAS * m->sigma * 1.7, HARD_MIN);
+    double lim = fmax(HARD_SIGMAS * m->sigma * NORM3, HARD_MIN);
     for (size_t i = 0; i < n; i++) {
         hard[i] = 0;
         if (w->seed[i] == IDP__SEED_FG)

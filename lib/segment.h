@@ -206,6 +206,7 @@ typedef struct idp__soft_in {
     const float *hard; /* prior alpha on the grid, 0..1 */
     int w, h;
     int band;              /* band half-width, grid px */
+    int outer;             /* strands are followed this many bands out */
     const double *coef;    /* wall field: 18 values, as wall_coef */
     double u0, du, v0, dv; /* u = u0 + (x + 0.5) du; likewise v */
 } idp__soft_in;
