@@ -315,3 +315,62 @@ class Harness:
     def finish(self):
         self._line("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
+
+
+# ---- colour ----
+
+def srgb_to_lab(rgb):
+    """CIELAB (D65) of an 8-bit sRGB triple."""
+    def lin(c):
+        c /= 255.0
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (lin(float(c)) for c in rgb)
+    x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047
+    y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+    z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883
+
+    def f(t):
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def delta_e00(lab1, lab2):
+    """CIEDE2000 (Sharma, Wu & Dalal 2005) between two Lab colours."""
+    import math
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    cm7 = ((c1 + c2) / 2) ** 7
+    g = 0.5 * (1 - math.sqrt(cm7 / (cm7 + 25 ** 7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360 if c1p else 0.0
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360 if c2p else 0.0
+    dlp, dcp = l2 - l1, c2p - c1p
+    dh = h2p - h1p
+    if c1p * c2p == 0:
+        dh = 0.0
+    elif dh > 180:
+        dh -= 360
+    elif dh < -180:
+        dh += 360
+    dhp = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
+    lm, cm = (l1 + l2) / 2, (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        hm = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        hm = (h1p + h2p) / 2
+    else:
+        hm = (h1p + h2p + 360) / 2 if h1p + h2p < 360 else \
+            (h1p + h2p - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(hm - 30))
+         + 0.24 * math.cos(math.radians(2 * hm))
+         + 0.32 * math.cos(math.radians(3 * hm + 6))
+         - 0.20 * math.cos(math.radians(4 * hm - 63)))
+    sl = 1 + 0.015 * (lm - 50) ** 2 / math.sqrt(20 + (lm - 50) ** 2)
+    sc, sh = 1 + 0.045 * cm, 1 + 0.015 * cm * t
+    cm7 = cm ** 7
+    rt = (-2 * math.sqrt(cm7 / (cm7 + 25 ** 7))
+          * math.sin(math.radians(60 * math.exp(-((hm - 275) / 25) ** 2))))
+    return math.sqrt((dlp / sl) ** 2 + (dcp / sc) ** 2 + (dhp / sh) ** 2
+                     + rt * (dcp / sc) * (dhp / sh))

@@ -50,8 +50,13 @@ def reports(run):
     return e2e.parse_jsonl(run.stdout_bytes)
 
 
-def close(a, b, tol):
-    return all(abs(x - y) <= tol for x, y in zip(a, b))
+@h.test
+def delta_e00_reference_pairs():
+    # Sharma, Wu & Dalal (2005), pairs 1 and 7
+    h.check(abs(e2e.delta_e00((50, 2.6772, -79.7751), (50, 0, -82.7485))
+                - 2.0425) < 1e-4, "CIEDE2000 pair 1")
+    h.check(abs(e2e.delta_e00((50, 0, 0), (50, -1, 2)) - 2.3669) < 1e-4,
+            "CIEDE2000 pair 7")
 
 
 @h.test
@@ -79,10 +84,11 @@ def makeable_photos_pass_their_own_check():
             h.equal(rep["image"]["dpi"], 300, "300 dpi read back")
             h.equal(rep["image"]["exif"], False, "no EXIF")
             h.equal(rep["image"]["icc"], False, "no ICC profile")
-            for x, y in ((2, 2), (477, 2)):
+            for x, y in ((2, 2), (477, 2), (240, 2)):
                 got = pixel(out, x, y)[:3]
-                h.check(close(got, rgb, 3), "%s: corner (%d,%d) %s is not %s"
-                        % (out, x, y, got, rgb))
+                de = e2e.delta_e00(e2e.srgb_to_lab(got), e2e.srgb_to_lab(rgb))
+                h.check(de < 1.0, "%s: background at (%d,%d) %s is dE00 %.2f "
+                        "from %s" % (out, x, y, got, de, rgb))
             # the photo is judged again by the separate tool: same verdict
             c = e2e.run([check, "--json", out], timeout=60)
             h.equal(reports(c)[0]["verdict"], rep["verdict"],
