@@ -160,34 +160,11 @@ static float *make_wall(int kind, const float *a, int w, int h)
 
 /* ---- colour ---- */
 
-static double lin(double c)
-{
-    c = c < 0 ? 0 : c > 255 ? 1 : c / 255;
-    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double labf(double t)
-{
-    return t > 216.0 / 24389.0 ? cbrt(t)
-                               : t * (24389.0 / 27.0 / 116.0) + 16.0 / 116.0;
-}
-
-static void lab(const double rgb[3], double o[3])
-{
-    double r = lin(rgb[0]), g = lin(rgb[1]), b = lin(rgb[2]);
-    double fx = labf((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047);
-    double fy = labf(0.2126729 * r + 0.7151522 * g + 0.0721750 * b);
-    double fz = labf((0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883);
-    o[0] = 116 * fy - 16;
-    o[1] = 500 * (fx - fy);
-    o[2] = 200 * (fy - fz);
-}
-
 static double de76(const double a[3], const double b[3])
 {
     double la[3], lb[3];
-    lab(a, la);
-    lab(b, lb);
+    idp__srgb_to_lab(a, la);
+    idp__srgb_to_lab(b, lb);
     return sqrt((la[0] - lb[0]) * (la[0] - lb[0]) +
                 (la[1] - lb[1]) * (la[1] - lb[1]) +
                 (la[2] - lb[2]) * (la[2] - lb[2]));

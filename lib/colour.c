@@ -80,3 +80,34 @@ double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride)
     idp__colour_stats(rgb, w, h, stride, &m, &spread);
     return m;
 }
+
+double idp__srgb_to_linear(double c)
+{
+    c = c < 0 ? 0 : c > 255 ? 1 : c / 255;
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double lab_f(double t)
+{
+    return t > 216.0 / 24389.0 ? cbrt(t)
+                               : t * (24389.0 / 27.0 / 116.0) + 16.0 / 116.0;
+}
+
+void idp__linear_to_lab(const double c[3], double lab[3])
+{
+    double x = 0.4124564 * c[0] + 0.3575761 * c[1] + 0.1804375 * c[2];
+    double y = 0.2126729 * c[0] + 0.7151522 * c[1] + 0.0721750 * c[2];
+    double z = 0.0193339 * c[0] + 0.1191920 * c[1] + 0.9503041 * c[2];
+    double fx = lab_f(x / 0.95047), fy = lab_f(y), fz = lab_f(z / 1.08883);
+    lab[0] = 116.0 * fy - 16.0;
+    lab[1] = 500.0 * (fx - fy);
+    lab[2] = 200.0 * (fy - fz);
+}
+
+void idp__srgb_to_lab(const double rgb[3], double lab[3])
+{
+    double c[3];
+    for (int k = 0; k < 3; k++)
+        c[k] = idp__srgb_to_linear(rgb[k]);
+    idp__linear_to_lab(c, lab);
+}

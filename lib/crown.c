@@ -54,29 +54,8 @@ typedef struct crown_bg {
 
 static void lin_table(double lin[256])
 {
-    for (int i = 0; i < 256; i++) {
-        double c = i / 255.0;
-        lin[i] = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-    }
-}
-
-static double lab_f(double t)
-{
-    const double e = 216.0 / 24389.0; /* (6/29)^3 */
-    return t > e ? cbrt(t) : t * (24389.0 / 27.0 / 116.0) + 16.0 / 116.0;
-}
-
-/* Linear sRGB to CIELAB (D65). */
-static void lin_to_lab(const double c[3], double lab[3])
-{
-    double x = 0.4124564 * c[0] + 0.3575761 * c[1] + 0.1804375 * c[2];
-    double y = 0.2126729 * c[0] + 0.7151522 * c[1] + 0.0721750 * c[2];
-    double z = 0.0193339 * c[0] + 0.1191920 * c[1] + 0.9503041 * c[2];
-    double fx = lab_f(x / 0.95047), fy = lab_f(y), fz = lab_f(z / 1.08883);
-
-    lab[0] = 116.0 * fy - 16.0;
-    lab[1] = 500.0 * (fx - fy);
-    lab[2] = 200.0 * (fy - fz);
+    for (int i = 0; i < 256; i++)
+        lin[i] = idp__srgb_to_linear(i);
 }
 
 /* Lab of pixel (x, y), averaged in linear light with its row neighbours
@@ -94,7 +73,7 @@ static void pixel_lab(const crown_img *im, int x, int y, int smooth,
             c[k] += im->lin[row[3 * (size_t)i + (size_t)k]];
     for (int k = 0; k < 3; k++)
         c[k] /= (double)(b - a + 1);
-    lin_to_lab(c, lab);
+    idp__linear_to_lab(c, lab);
 }
 
 static double de76(const double p[3], const double q[3])

@@ -120,6 +120,12 @@ int idp__pose_estimate(const idp_point lm[IDP_LANDMARKS], int img_w, int img_h,
 /* Hasler & Suesstrunk (2003) colourfulness of an RGB image, sampled on a
  * grid of at most ~256k pixels. 0 for grey. */
 double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride);
+/* sRGB (0..255) to linear light (0..1); linear sRGB or 8-bit sRGB values
+ * to CIELAB (D65). The one colour conversion of the library (colour.c). */
+double idp__srgb_to_linear(double c);
+void idp__linear_to_lab(const double lin[3], double lab[3]);
+void idp__srgb_to_lab(const double rgb[3], double lab[3]);
+
 /* Both colourfulness and the hue spread (colour.c) in one pass. */
 void idp__colour_stats(const uint8_t *rgb, int w, int h, size_t stride,
                        double *colourfulness, double *hue_spread);
@@ -228,7 +234,8 @@ void idp__band_text(idp_band b, double s, const char *unit, char *buf,
  * The matte is computed at a working resolution (`alpha`, ww x wh, scale
  * `work_scale` = ww / W) and refined on demand at any output resolution
  * by idp__matte_render(), so hair and ear edges stay soft at the size the
- * output is made at.
+ * output is made at. make.c's matte_copy() copies it (a new pointer
+ * field needs a deep copy there).
  */
 typedef struct idp__matte idp__matte;
 struct idp__matte {
@@ -315,5 +322,74 @@ idp_status idp__encode_jpeg(idp_ctx *ctx, const uint8_t *rgb, int w, int h,
 idp_status idp__encode_png(idp_ctx *ctx, const uint8_t *px, int w, int h,
                            size_t stride, int channels, int dpi,
                            idp__encoded *out);
+
+/* ---- drawing (draw.c, pure): an 8-bit RGB canvas ---- */
+
+/* Every routine clips to the canvas and writes nothing outside it, for
+ * any coordinates (NaN and infinities draw nothing). Opacity `a` is
+ * 0..255 (255 replaces the pixel); `thick` is clamped to 1..64 px. */
+typedef struct idp__canvas {
+    uint8_t *px; /* RGB interleaved */
+    int w, h;
+    size_t stride; /* bytes between rows, >= 3 * w */
+} idp__canvas;
+
+void idp__draw_pixel(const idp__canvas *cv, int x, int y, idp_rgb c, int a);
+/* The pixels [x, x + w) x [y, y + h) (rounded), blended with a. */
+void idp__draw_fill(const idp__canvas *cv, double x, double y, double w,
+                    double h, idp_rgb c, int a);
+/* An opaque line (Bresenham) from (x0, y0) to (x1, y1); a thick line
+ * stamps a thick x thick square at each step. */
+void idp__draw_line(const idp__canvas *cv, double x0, double y0, double x1,
+                    double y1, int thick, idp_rgb c);
+/* The outline of r: its four edges as lines. */
+void idp__draw_box(const idp__canvas *cv, idp_rect r, int thick, idp_rgb c);
+/* A filled, opaque disc of `radius` px (0: one pixel) at (x, y). */
+void idp__draw_dot(const idp__canvas *cv, double x, double y, int radius,
+                   idp_rgb c);
+
+/* ---- annotation (annotate.c, pure drawing) ---- */
+
+/* Draw what report r measured on cv, a copy of the image r is about, for
+ * profile p (colours and what is drawn: idp_report_annotate). */
+void idp__annotate_draw(const idp_report *r, const idp_profile *p,
+                        const idp__canvas *cv);
+
+/* ---- print sheet (sheet.c, pure layout and drawing) ---- */
+
+#define IDP__SHEET_DPI         300 /* every paper and copy, dots per inch */
+#define IDP__SHEET_MARGIN      50  /* paper edge to a copy, at least, px */
+#define IDP__SHEET_GAP         30  /* between neighbouring copies, px */
+#define IDP__SHEET_MARK_OFFSET 4   /* a cut mark starts this far out */
+#define IDP__SHEET_MARK_LEN    10  /* and is this long, px */
+
+/* Copies on a sheet: `rows` x `cols` slots of slot_w x slot_h px (the
+ * copy, turned 90 degrees clockwise when `rotated`), IDP__SHEET_GAP px
+ * apart, the block centred on the paper. */
+typedef struct idp__sheet_layout {
+    int paper_w, paper_h;
+    int copy_w, copy_h; /* the copy as printed, before any rotation */
+    int rotated;
+    int rows, cols, copies; /* copies = rows * cols; 0: none fits */
+    int slot_w, slot_h;
+    int x0, y0; /* top-left of the first slot */
+} idp__sheet_layout;
+
+/* The layout (normal or rotated) that holds the most copies of copy_w x
+ * copy_h on paper_w x paper_h with the margins and gaps above; the
+ * normal one on a tie. */
+void idp__sheet_layout_fit(int paper_w, int paper_h, int copy_w, int copy_h,
+                           idp__sheet_layout *l);
+/* Top-left corner of copy i (0 .. copies - 1, row by row). */
+void idp__sheet_slot(const idp__sheet_layout *l, int i, int *x, int *y);
+/* A photo of w x h px meant for `dpi` (0: none stated, taken as 300) at
+ * the sheet's 300 dpi: the same physical size. */
+void idp__sheet_print_size(int w, int h, int dpi, int *pw, int *ph);
+/* White paper (l->paper_w x l->paper_h), a copy of `photo` (copy_w x
+ * copy_h, RGB) in each slot and grey cut marks at each copy's corners,
+ * outside the copy: IDP__SHEET_MARK_LEN px long, on the lines just
+ * outside its edges, IDP__SHEET_MARK_OFFSET px from the corner. */
+void idp__sheet_draw(const idp__sheet_layout *l, const uint8_t *photo,
+                     size_t stride, const idp__canvas *paper);
 
 #endif /* IDP_INTERNAL_H */

@@ -240,30 +240,6 @@ int idp__wall_fit(const idp__fimg *img, const uint8_t *use, double coef[3][6],
     return kept;
 }
 
-static double srgb_lin(double c)
-{
-    c = c < 0 ? 0 : c > 255 ? 1 : c / 255;
-    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double lab_f(double t)
-{
-    return t > 216.0 / 24389.0 ? cbrt(t)
-                               : t * (24389.0 / 27.0 / 116.0) + 16.0 / 116.0;
-}
-
-static void to_lab(const double rgb[3], double lab[3])
-{
-    double r = srgb_lin(rgb[0]), g = srgb_lin(rgb[1]), b = srgb_lin(rgb[2]);
-    double x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
-    double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
-    double z = (0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / 1.08883;
-    double fx = lab_f(x), fy = lab_f(y), fz = lab_f(z);
-    lab[0] = 116 * fy - 16;
-    lab[1] = 500 * (fx - fy);
-    lab[2] = 200 * (fy - fz);
-}
-
 static uint8_t to8(double v)
 {
     return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lround(v));
@@ -295,8 +271,8 @@ void idp__wall_stats(const idp__fimg *img, const uint8_t *use,
             p[c] = img->px[i * 3 + (size_t)c];
             buf[n * 4 + (size_t)c] = (float)f[c];
         }
-        to_lab(f, lf);
-        to_lab(p, lp);
+        idp__srgb_to_lab(f, lf);
+        idp__srgb_to_lab(p, lp);
         buf[n * 4 + 3] = (float)sqrt((lf[0] - lp[0]) * (lf[0] - lp[0]) +
                                      (lf[1] - lp[1]) * (lf[1] - lp[1]) +
                                      (lf[2] - lp[2]) * (lf[2] - lp[2]));
