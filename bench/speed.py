@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""speed.py - how fast the tools are, against the floor in the same run.
+
+The reference is `vipsthumbnail INPUT -s 480x640` (decode + resize +
+encode: what any tool that reads the photo must pay). Each command runs
+--runs times, in alternation with the reference, and the medians and
+their ratios are printed (product.md targets: photo-make on a 12 MP JPEG
+<= 2.0x the reference; photo-check on a 480x640 photo <= 150 ms).
+
+    bench/speed.py [--bin build/cli] [--photo FILE] [--runs 7]
+
+Inputs are generated in a temporary folder: a 3024x4032 (12 MP) phone-
+sized JPEG made from --photo (default ../shared/photos/df_img13.jpg, a
+photo photo-make accepts; else samples/astronaut.png) by cropping to 3:4,
+upscaling and adding mild noise so it compresses like a camera file.
+Wall-clock times of whole processes; the machine is shared and noisy, so
+read the ratios, not the absolute numbers. Python 3 stdlib + the vips CLI.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def sh(cmd):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def make_12mp(src, tmp):
+    """A 3024x4032 JPEG from the middle 3:4 of src, with mild noise."""
+    w = int(subprocess.run(["vipsheader", "-f", "width", src],
+                           capture_output=True, text=True).stdout)
+    h = int(subprocess.run(["vipsheader", "-f", "height", src],
+                           capture_output=True, text=True).stdout)
+    cw, ch = (w, w * 4 // 3) if w * 4 // 3 <= h else (h * 3 // 4, h)
+    crop = os.path.join(tmp, "crop.v")
+    sh(["vips", "crop", src, crop, str((w - cw) // 2), str((h - ch) // 2),
+        str(cw), str(ch)])
+    big = os.path.join(tmp, "big.v")
+    sh(["vips", "resize", crop, big, str(4032 / ch),
+        "--vscale", str(4032 / ch)])
+    exact = os.path.join(tmp, "exact.v")
+    sh(["vips", "crop", big, exact, "0", "0", "3024", "4032"])
+    noise = os.path.join(tmp, "noise.v")
+    sh(["vips", "gaussnoise", noise, "3024", "4032", "--sigma", "3",
+        "--mean", "0"])
+    noisy = os.path.join(tmp, "noisy.v")
+    sh(["vips", "add", exact, noise, noisy])
+    out = os.path.join(tmp, "phone-12mp.jpg")
+    sh(["vips", "jpegsave", noisy, out, "--Q", "92"])
+    return out
+
+
+def timed(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def alternate(cmds, runs):
+    """Median seconds of each named command, run in rotation."""
+    times = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            times[name].append(timed(cmd()))
+    return {name: statistics.median(v) for name, v in times.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--bin", default="build/cli")
+    ap.add_argument("--photo", default="../shared/photos/df_img13.jpg")
+    ap.add_argument("--runs", type=int, default=7)
+    a = ap.parse_args()
+    src = a.photo if os.path.exists(a.photo) else "samples/astronaut.png"
+    make = os.path.join(a.bin, "photo-make")
+    check = os.path.join(a.bin, "photo-check")
+    tmp = tempfile.mkdtemp(prefix="idp-speed-")
+    try:
+        big = make_12mp(src, tmp)
+        out = os.path.join(tmp, "made.jpg")
+        thumb = os.path.join(tmp, "thumb.jpg")
+        sh([make, "--force", big, "-o", out])
+        med = alternate({
+            "vipsthumbnail 12MP": lambda: ["vipsthumbnail", big, "-s",
+                                           "480x640", "-o", thumb],
+            "photo-make 12MP": lambda: [make, "--force", "-q", big, "-o",
+                                        out],
+            "photo-check 480x640": lambda: [check, "-q", out],
+        }, a.runs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    ref = med["vipsthumbnail 12MP"]
+    print("input: %s made 12 MP (3024x4032); %d runs each, alternated"
+          % (src, a.runs))
+    print("%-22s %9s %8s" % ("command", "median", "ratio"))
+    for name, t in med.items():
+        print("%-22s %7.0f ms %7.2fx" % (name, t * 1000, t / ref))
+    print("targets: photo-make <= 2.00x the reference; photo-check <= 150 ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
