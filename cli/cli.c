@@ -1,5 +1,6 @@
 /* cli.c - helpers shared by the photo-* tools. */
 #include "cli.h"
+#include "cli_fs.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -266,4 +267,34 @@ int cli_setup_ctx(const cli_common *co, idp_ctx **ctx)
         idp_ctx_set_max_pixels(*ctx, co->max_pixels) != IDP_OK)
         return CLI_USAGE;
     return CLI_OK;
+}
+
+int cli_write_annotation(idp_ctx *ctx, const idp_report *r,
+                         const idp_image *img, const idp_profile *p,
+                         const char *path, int force)
+{
+    uint8_t *png = NULL;
+    size_t len = 0;
+    char err[4200];
+    int rc = CLI_OK;
+    idp_status st = idp_report_annotate(ctx, r, img, p, &png, &len);
+    if (st != IDP_OK) {
+        cli_error(path, "%s", idp_ctx_error(ctx));
+        return cli_exit_for(st);
+    }
+    if (cli_write_atomic(path, png, len, force, err, sizeof err)) {
+        cli_error(NULL, "%s", err);
+        rc = CLI_OUTPUT;
+    }
+    idp_free(png);
+    return rc;
+}
+
+const char *cli_same_path(const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; paths[i] && k < i; k++)
+            if (paths[k] && strcmp(paths[i], paths[k]) == 0)
+                return paths[i];
+    return NULL;
 }

@@ -111,6 +111,18 @@ void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
 /* The report as one JSON line on stdout; CLI_OK or CLI_INTERNAL. */
 int cli_print_json(const idp_report *r);
 
+/* --annotate: draw report r on img (idp_report_annotate, profile p) and
+ * write the PNG to `path` atomically (replacing a file only with `force`).
+ * CLI_OK, or the exit code, having printed why. */
+int cli_write_annotation(idp_ctx *ctx, const idp_report *r,
+                         const idp_image *img, const idp_profile *p,
+                         const char *path, int force);
+
+/* The first of paths[0..n) (NULLs skipped) that is named twice, as given
+ * (no two outputs, nor an output and the input, may be one file), or
+ * NULL. */
+const char *cli_same_path(const char *const *paths, size_t n);
+
 /* Strict unsigned parse: digits only, in [lo, hi]. 0 on success. */
 int cli_parse_u64(const char *s, unsigned long long lo, unsigned long long hi,
                   unsigned long long *out);

@@ -99,3 +99,19 @@ int cli_output_path(const char *dir, const char *input, const char *ext,
         return -1;
     return 0;
 }
+
+int cli_suffixed_path(const char *path, const char *suffix, const char *ext,
+                      char *out, size_t out_len)
+{
+    const char *base = strrchr(path, '/');
+    const char *dot;
+    int n;
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (dot && dot != base)
+        n = snprintf(out, out_len, "%.*s%s%s", (int)(dot - path), path, suffix,
+                     dot);
+    else
+        n = snprintf(out, out_len, "%s%s%s", path, suffix, ext);
+    return n < 0 || (size_t)n >= out_len ? -1 : 0;
+}

@@ -20,4 +20,11 @@ int cli_write_atomic(const char *path, const uint8_t *data, size_t len,
 int cli_output_path(const char *dir, const char *input, const char *ext,
                     char *out, size_t out_len);
 
+/* `path` with `suffix` before the extension of its file name
+ * ("a/photo.jpg", "-sheet" -> "a/photo-sheet.jpg"); a name without an
+ * extension gets `suffix` and then `ext` ("a/photo" -> "a/photo-sheet.jpg").
+ * Returns -1 when it does not fit. */
+int cli_suffixed_path(const char *path, const char *suffix, const char *ext,
+                      char *out, size_t out_len);
+
 #endif /* IDP_CLI_FS_H */

@@ -1,7 +1,7 @@
 /*
  * photo_check.c - photo-check: a verdict per photo, human-readable or as
- * JSON Lines. Parse -> check each file -> report -> exit with the most
- * severe code seen.
+ * JSON Lines. Parse -> check each file -> report (and, with --annotate,
+ * draw what was measured) -> exit with the most severe code seen.
  */
 #include "cli.h"
 
@@ -10,14 +10,17 @@
 
 typedef struct options {
     cli_common co;
-    int capture;
+    int capture, force;
+    const char *annotate;
 } options;
 
-enum { OPT_CAPTURE = CLI_OPT_TOOL };
+enum { OPT_CAPTURE = CLI_OPT_TOOL, OPT_ANNOTATE, OPT_FORCE };
 
 static const struct option long_options[] = {
     CLI_COMMON_LONG_OPTIONS,
     {"capture", no_argument, NULL, OPT_CAPTURE},
+    {"annotate", required_argument, NULL, OPT_ANNOTATE},
+    {"force", no_argument, NULL, OPT_FORCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -33,6 +36,10 @@ static void usage(FILE *f)
         "  --capture          judge a raw capture: can photo-make turn it\n"
         "                     into a compliant photo? (default: judge the\n"
         "                     file as a final photo)\n"
+        "  --annotate OUT.png also write a copy of FILE showing what was\n"
+        "                     measured: face boxes, landmarks, eye, head-top\n"
+        "                     and chin lines, the profile's bands (one FILE)\n"
+        "  --force            replace an existing --annotate file\n"
         "  --json             one JSON report per file (JSON Lines,\n"
         "                     schema idphoto.report/1) on stdout\n"
         "  --lang zh|en       language of messages (default: zh when the\n"
@@ -51,20 +58,45 @@ static void usage(FILE *f)
         "\n"
         "Exit status: 0 all photos compliant (warnings allowed), 1 at least\n"
         "one photo non-compliant, 2 usage error, 3 an input unreadable or\n"
-        "not an image, 4 cannot write output, 5 model or profile missing or\n"
-        "invalid, 6 internal error. With several files, the most severe.\n",
+        "not an image, 4 cannot write the --annotate file (or it exists\n"
+        "without --force), 5 model or profile missing or invalid, 6 internal\n"
+        "error. With several files, the most severe.\n",
         f);
 }
 
 static int tool_option(int c, const char *arg, void *tool)
 {
     options *o = tool;
-    (void)arg;
-    if (c == OPT_CAPTURE) {
+    switch (c) {
+    case OPT_CAPTURE:
         o->capture = 1;
         return 0;
+    case OPT_ANNOTATE:
+        o->annotate = arg;
+        return 0;
+    case OPT_FORCE:
+        o->force = 1;
+        return 0;
+    default:
+        return cli_usage_error("unknown option");
     }
-    return cli_usage_error("unknown option");
+}
+
+/* --annotate draws one FILE, and never over it. */
+static int check_operands(const options *o, int argc, char **argv)
+{
+    const char *paths[2];
+    if (optind >= argc)
+        return cli_usage_error("no FILE given");
+    if (!o->annotate)
+        return -1;
+    if (argc - optind > 1)
+        return cli_usage_error("--annotate takes one FILE");
+    paths[0] = argv[optind];
+    paths[1] = o->annotate;
+    if (cli_same_path(paths, 2))
+        return cli_usage_error("--annotate would replace FILE");
+    return -1;
 }
 
 static int report_error(const options *o, const idp_check_options *co,
@@ -88,14 +120,19 @@ static int check_file(idp_ctx *ctx, const options *o,
     int rc;
     if (st == IDP_OK)
         st = idp_check(ctx, img, co, &r);
-    idp_image_free(img);
-    if (st != IDP_OK)
+    if (st != IDP_OK) {
+        idp_image_free(img);
         return report_error(o, co, file, st, idp_ctx_error(ctx));
+    }
     rc = idp_report_verdict(r) == IDP_VERDICT_FAIL ? CLI_NONCOMPLIANT : CLI_OK;
     if (o->co.json)
         rc = cli_worse(rc, cli_print_json(r));
     else if (o->co.verbosity > 0)
         cli_print_report(r, file, lang, o->co.verbosity);
+    if (o->annotate)
+        rc = cli_worse(rc, cli_write_annotation(ctx, r, img, co->profile,
+                                                o->annotate, o->force));
+    idp_image_free(img);
     idp_report_free(r);
     return rc;
 }
@@ -137,8 +174,9 @@ int main(int argc, char **argv)
         cli_list_profiles(stdout, lang);
         return CLI_OK;
     }
-    if (optind >= argc)
-        return cli_usage_error("no FILE given");
+    rc = check_operands(&o, argc, argv);
+    if (rc >= 0)
+        return rc;
     rc = cli_setup_ctx(&o.co, &ctx);
     if (rc == CLI_OK)
         rc = run(ctx, &o, lang, argc, argv);

@@ -2,7 +2,8 @@
  * photo_make.c - photo-make: one capture in, one standard photo out.
  * Per file: load -> idp_make (capture rules first; refuse with reasons) ->
  * encode to the profile's size, DPI and file size -> write atomically ->
- * check the written bytes as a final photo -> report.
+ * check the written bytes as a final photo -> report. Extras for one FILE:
+ * the cutout, the matte, a print sheet, the annotated capture.
  */
 #include "cli.h"
 #include "cli_fs.h"
@@ -13,6 +14,7 @@
 typedef struct options {
     cli_common co;
     const char *output, *output_dir, *cutout, *matte, *background;
+    const char *annotate, *sheet, *sheet_output;
     int force;
 } options;
 
@@ -21,7 +23,10 @@ enum {
     OPT_BACKGROUND,
     OPT_CUTOUT,
     OPT_MATTE,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_ANNOTATE,
+    OPT_SHEET,
+    OPT_SHEET_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -31,6 +36,9 @@ static const struct option long_options[] = {
     {"background", required_argument, NULL, OPT_BACKGROUND},
     {"cutout", required_argument, NULL, OPT_CUTOUT},
     {"save-matte", required_argument, NULL, OPT_MATTE},
+    {"sheet", required_argument, NULL, OPT_SHEET},
+    {"sheet-output", required_argument, NULL, OPT_SHEET_OUTPUT},
+    {"annotate", required_argument, NULL, OPT_ANNOTATE},
     {"force", no_argument, NULL, OPT_FORCE},
     {NULL, 0, NULL, 0},
 };
@@ -57,6 +65,19 @@ static void usage(FILE *f)
         "                       background (one FILE)\n"
         "  --save-matte OUT.png also write the alpha matte, aligned with the\n"
         "                       input (one FILE)\n"
+        "  --sheet PAPER        also write a print sheet: copies of the photo\n"
+        "                       at the profile's physical size, with cut\n"
+        "                       marks, on 6inch (1795x1205), 5inch "
+        "(1500x1051)\n"
+        "                       or a4 (3508x2480) paper at 300 dpi (one FILE)\n"
+        "  --sheet-output OUT.jpg\n"
+        "                       where the sheet goes (default: OUT with\n"
+        "                       -sheet before its extension)\n"
+        "  --annotate OUT.png   also write a copy of the input showing what "
+        "was\n"
+        "                       measured: face boxes, landmarks, crop, bands,\n"
+        "                       matte outline; for a refused capture too\n"
+        "                       (one FILE)\n"
         "  --force              replace existing output files\n"
         "  --json               one JSON report per file on stdout (the\n"
         "                       written photo's check, with \"output\")\n"
@@ -104,6 +125,15 @@ static int tool_option(int c, const char *arg, void *tool)
     case OPT_FORCE:
         o->force = 1;
         return 0;
+    case OPT_ANNOTATE:
+        o->annotate = arg;
+        return 0;
+    case OPT_SHEET:
+        o->sheet = arg;
+        return 0;
+    case OPT_SHEET_OUTPUT:
+        o->sheet_output = arg;
+        return 0;
     default:
         return cli_usage_error("unknown option");
     }
@@ -118,8 +148,27 @@ static int check_outputs(const options *o, int n_files)
         return cli_usage_error("give either -o OUT or --output-dir DIR");
     if (o->output && n_files > 1)
         return cli_usage_error("-o takes one FILE; use --output-dir");
-    if ((o->cutout || o->matte) && n_files > 1)
-        return cli_usage_error("--cutout and --save-matte take one FILE");
+    if ((o->cutout || o->matte || o->annotate || o->sheet) && n_files > 1)
+        return cli_usage_error("--cutout, --save-matte, --sheet and "
+                               "--annotate take one FILE");
+    if (o->sheet_output && !o->sheet)
+        return cli_usage_error("--sheet-output needs --sheet PAPER");
+    if (o->sheet && !idp_sheet_paper_size(o->sheet, NULL, NULL))
+        return cli_usage_error("--sheet: unknown paper '%s' (6inch, 5inch "
+                               "or a4)",
+                               o->sheet);
+    return -1;
+}
+
+/* No two outputs may be one file, nor an output the input. */
+static int check_distinct(const options *o, const char *file)
+{
+    const char *paths[] = {file,     o->output,   o->cutout,
+                           o->matte, o->annotate, o->sheet_output};
+    const char *twice = cli_same_path(paths, sizeof paths / sizeof *paths);
+    if (twice)
+        return cli_usage_error("'%s' is named twice (as FILE or an output)",
+                               twice);
     return -1;
 }
 
@@ -164,6 +213,49 @@ static idp_status matte(const job *j, const idp_made *m, const idp_image *img,
                         uint8_t **d, size_t *n)
 {
     return idp_made_matte_png(j->ctx, m, img, d, n);
+}
+
+/* --sheet: copies of the photo on paper, beside OUT unless named. */
+static int write_sheet(const job *j, const idp_made *m, const char *out)
+{
+    const char *dst = j->o->sheet_output;
+    char path[4096], err[4200];
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int copies = 0, rc = CLI_OK;
+    idp_status st;
+    if (!dst && cli_suffixed_path(out, "-sheet", ".jpg", path, sizeof path)) {
+        cli_error(out, "sheet path too long");
+        return CLI_OUTPUT;
+    }
+    dst = dst ? dst : path;
+    st = idp_made_sheet(j->ctx, m, j->o->sheet, &data, &len, &copies);
+    if (st != IDP_OK) {
+        cli_error(dst, "%s", idp_ctx_error(j->ctx));
+        return st == IDP_E_INVALID_ARG ? CLI_USAGE : cli_exit_for(st);
+    }
+    if (cli_write_atomic(dst, data, len, j->o->force, err, sizeof err)) {
+        cli_error(NULL, "%s", err);
+        rc = CLI_OUTPUT;
+    } else if (!j->o->co.json && j->o->co.verbosity > 1) {
+        printf("%s: %d copies on %s paper\n", dst, copies, j->o->sheet);
+    }
+    idp_free(data);
+    return rc;
+}
+
+/* The cutout, the matte and the sheet of a made photo, as asked. */
+static int write_extras(const job *j, const idp_made *m, const idp_image *img,
+                        const char *out)
+{
+    int rc = CLI_OK;
+    if (j->o->cutout)
+        rc = cli_worse(rc, write_png(j, j->o->cutout, cutout, m, img));
+    if (rc <= CLI_NONCOMPLIANT && j->o->matte)
+        rc = cli_worse(rc, write_png(j, j->o->matte, matte, m, img));
+    if (rc <= CLI_NONCOMPLIANT && j->o->sheet)
+        rc = cli_worse(rc, write_sheet(j, m, out));
+    return rc;
 }
 
 /* Judge the bytes written as a final photo; the report names the file. */
@@ -254,11 +346,13 @@ static int make_one(const job *j, const char *file, const char *out)
         rc = refused(j, file, r);
     } else {
         rc = write_photo(j, m, out);
-        if (rc <= CLI_NONCOMPLIANT && j->o->cutout)
-            rc = cli_worse(rc, write_png(j, j->o->cutout, cutout, m, img));
-        if (rc <= CLI_NONCOMPLIANT && j->o->matte)
-            rc = cli_worse(rc, write_png(j, j->o->matte, matte, m, img));
+        if (rc <= CLI_NONCOMPLIANT)
+            rc = cli_worse(rc, write_extras(j, m, img, out));
     }
+    /* drawn on the capture, whether it was made or refused */
+    if (r && rc <= CLI_NONCOMPLIANT && j->o->annotate)
+        rc = cli_worse(rc, cli_write_annotation(j->ctx, r, img, j->mo->profile,
+                                                j->o->annotate, j->o->force));
     idp_made_free(m);
     idp_report_free(r);
     idp_image_free(img);
@@ -326,6 +420,8 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     rc = check_outputs(&o, argc - optind);
+    if (rc < 0 && argc - optind == 1)
+        rc = check_distinct(&o, argv[optind]);
     if (rc >= 0)
         return rc;
     rc = cli_setup_ctx(&o.co, &j.ctx);

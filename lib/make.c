@@ -139,15 +139,38 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
     return st;
 }
 
-/* Takes the matte out of the capture report and plans the crop. */
-static idp_status start(idp_report *r, const idp_profile *p, idp_made **out)
+/* A copy of the subject's matte: the made photo keeps its own, and the
+ * capture report keeps its one (idp_report_annotate draws it). The alpha
+ * is the struct's only pointer. */
+static idp__matte *matte_copy(const idp__matte *mt)
+{
+    size_t n = (size_t)mt->ww * (size_t)mt->wh;
+    idp__matte *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *mt;
+    c->alpha = malloc(n);
+    if (!c->alpha) {
+        free(c);
+        return NULL;
+    }
+    memcpy(c->alpha, mt->alpha, n);
+    return c;
+}
+
+/* Copies the matte of the capture report and plans the crop. */
+static idp_status start(const idp_report *r, const idp_profile *p,
+                        idp_made **out)
 {
     idp_made *m = calloc(1, sizeof *m);
     if (!m)
         return IDP_E_NOMEM;
     m->profile = *p;
-    m->matte = r->matte;
-    r->matte = NULL;
+    m->matte = matte_copy(r->matte);
+    if (!m->matte) {
+        free(m);
+        return IDP_E_NOMEM;
+    }
     m->crop = r->plan.crop;
     *out = m;
     return IDP_OK;

@@ -389,7 +389,8 @@ typedef struct idp_made idp_made;
  * the call returns IDP_OK with *out NULL and the reasons in *report.
  * Otherwise *out holds the photo at the profile's size, on the new
  * background, and *report is still the capture report (check the encoded
- * file as a final photo with idp_check to judge the output).
+ * file as a final photo with idp_check to judge the output). Either way
+ * idp_report_annotate() can draw *report on img.
  */
 IDP_API IDP_NODISCARD idp_status idp_make(idp_ctx *ctx, const idp_image *img,
                                           const idp_make_options *opt,
@@ -418,6 +419,57 @@ IDP_API IDP_NODISCARD idp_status idp_made_matte_png(idp_ctx *ctx,
                                                     const idp_image *img,
                                                     uint8_t **data,
                                                     size_t *len);
+
+/*
+ * A print sheet: copies of the made photo on photo paper, each at the
+ * profile's physical size (its pixel size at its DPI, taken as 300 when
+ * the profile states none, converted to the sheet's 300 dpi: CHSI 480x640
+ * at 300 dpi stays 480x640, id-card 358x441 at 350 dpi prints 307x378).
+ * `paper` is "6inch" (1795x1205 px, 6x4 in, 152x102 mm), "5inch"
+ * (1500x1051 px, 5x3.5 in, 127x89 mm) or "a4" (3508x2480 px, 297x210 mm),
+ * all landscape at 300 dpi. The arrangement holding the most copies is
+ * used (as the photo, or every copy turned 90 degrees clockwise; at least
+ * 30 px between copies and 50 px margins; centred), on white, with thin
+ * grey cut marks at each copy's corners, outside the photo. A JPEG
+ * (quality 95, 300 dpi in the JFIF header) goes to *data (idp_free());
+ * *copies says how many copies it holds. Fails with IDP_E_INVALID_ARG for
+ * an unknown paper (the message lists the papers) or a photo that does
+ * not fit on it.
+ */
+IDP_API IDP_NODISCARD idp_status idp_made_sheet(idp_ctx *ctx, const idp_made *m,
+                                                const char *paper,
+                                                uint8_t **data, size_t *len,
+                                                int *copies);
+/* 1, and the paper's size in pixels at 300 dpi (either pointer may be
+ * NULL), when idp_made_sheet() knows `paper`; else 0. */
+IDP_API int idp_sheet_paper_size(const char *paper, int *width, int *height);
+
+/*
+ * What report r measured, drawn on a copy of the image it is about (`img`,
+ * the image given to idp_check() or idp_make()), as an RGB PNG of the
+ * image's size, for a person to see why a photo failed. Drawn for profile
+ * p (NULL: the built-in profile the report names, else the default):
+ *   - every face box: the subject green, another counted face red, a
+ *     face too small to count grey;
+ *   - the subject's 68 landmarks: yellow dots; the eye line through the
+ *     eye centres: cyan; the head top (crown, hair included): a magenta
+ *     line, and the chin an orange line, across the face; the face width
+ *     (landmark 0 to 16): blue;
+ *   - a final photo: the profile's head-top and eye-line bands, scaled by
+ *     the image height / the profile's height, as translucent magenta and
+ *     cyan strips across the image;
+ *   - a capture (with a subject): the planned crop as a white rectangle
+ *     edged in black, with the same bands inside it;
+ *   - the outline of the subject's matte (alpha >= 128), when the report
+ *     holds one (a report of idp_check or idp_make with a face): violet.
+ * Lines are 1 px wide per 450 px of the image's shorter side (at least 1).
+ * *png is released with idp_free(). Fails with IDP_E_INVALID_ARG when img
+ * is not the size of the image the report is about (or the report holds
+ * none: a file that could not be judged).
+ */
+IDP_API IDP_NODISCARD idp_status
+idp_report_annotate(idp_ctx *ctx, const idp_report *r, const idp_image *img,
+                    const idp_profile *p, uint8_t **png, size_t *len);
 
 /* JSON (schema "idphoto.report/1"), one line, no trailing newline.
  * Free with idp_free(). */
