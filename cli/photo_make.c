@@ -287,7 +287,19 @@ static int self_check(const job *j, const char *out, const uint8_t *data,
     return rc;
 }
 
-static int write_photo(const job *j, const idp_made *m, const char *out)
+/* With --json, every input gets a line: an error report when it fails. */
+static void json_error(const job *j, const char *file, idp_status st,
+                       const char *msg)
+{
+    idp_check_options co = {j->mo->profile, IDP_MODE_CAPTURE};
+    idp_report *r = NULL;
+    if (j->o->co.json && idp_report_new_error(file, &co, st, msg, &r) == IDP_OK)
+        cli_print_json(r);
+    idp_report_free(r);
+}
+
+static int write_photo(const job *j, const idp_made *m, const char *file,
+                       const char *out)
 {
     uint8_t *data = NULL;
     size_t len = 0;
@@ -296,10 +308,12 @@ static int write_photo(const job *j, const idp_made *m, const char *out)
     idp_status st = idp_made_jpeg(j->ctx, m, &data, &len, &quality, &in_band);
     if (st != IDP_OK) {
         cli_error(out, "%s", idp_ctx_error(j->ctx));
+        json_error(j, file, st, idp_ctx_error(j->ctx));
         return cli_exit_for(st);
     }
     if (cli_write_atomic(out, data, len, j->o->force, err, sizeof err)) {
         cli_error(NULL, "%s", err);
+        json_error(j, file, IDP_E_IO, err);
         idp_free(data);
         return CLI_OUTPUT;
     }
@@ -320,14 +334,8 @@ static int refused(const job *j, const char *file, const idp_report *r)
 
 static int load_error(const job *j, const char *file, idp_status st)
 {
-    idp_check_options co = {j->mo->profile, IDP_MODE_CAPTURE};
-    idp_report *r = NULL;
     cli_error(NULL, "%s", idp_ctx_error(j->ctx));
-    if (j->o->co.json &&
-        idp_report_new_error(file, &co, st, idp_ctx_error(j->ctx), &r) ==
-            IDP_OK)
-        cli_print_json(r);
-    idp_report_free(r);
+    json_error(j, file, st, idp_ctx_error(j->ctx));
     return cli_exit_for(st);
 }
 
@@ -345,7 +353,7 @@ static int make_one(const job *j, const char *file, const char *out)
     } else if (!m) {
         rc = refused(j, file, r);
     } else {
-        rc = write_photo(j, m, out);
+        rc = write_photo(j, m, file, out);
         if (rc <= CLI_NONCOMPLIANT)
             rc = cli_worse(rc, write_extras(j, m, img, out));
     }

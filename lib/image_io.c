@@ -229,8 +229,11 @@ idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
     st = sniff(ctx, vips_foreign_find_load(path), path, &format);
     if (st != IDP_OK)
         return st;
-    src =
-        vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+    /* fail on decoder warnings too: a JPEG whose data stops short (a
+     * lying header, a damaged upload) only warns, and would otherwise be
+     * judged as a grey picture; every photo of ../shared/photos decodes
+     * without one */
+    src = vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_WARNING, NULL);
     if (!src)
         return vips_fail(ctx, IDP_E_DECODE, path, "cannot read image");
     st = finish_load(ctx, src, path, format, (int64_t)sb.st_size, out);
@@ -259,7 +262,7 @@ idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
     if (st != IDP_OK)
         return st;
     src = vips_image_new_from_buffer(data, len, "", "fail_on",
-                                     VIPS_FAIL_ON_TRUNCATED, NULL);
+                                     VIPS_FAIL_ON_WARNING, NULL);
     if (!src)
         return vips_fail(ctx, IDP_E_DECODE, name, "cannot read image");
     st = finish_load(ctx, src, name, format, (int64_t)len, out);
