@@ -176,6 +176,16 @@ void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
     }
 }
 
+void cli_print_json_error(int json, const char *file,
+                          const idp_check_options *co, idp_status st,
+                          const char *msg)
+{
+    idp_report *r = NULL;
+    if (json && idp_report_new_error(file, co, st, msg, &r) == IDP_OK)
+        cli_print_json(r);
+    idp_report_free(r);
+}
+
 int cli_print_json(const idp_report *r)
 {
     char *json = NULL;

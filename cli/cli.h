@@ -108,6 +108,12 @@ void cli_print_version(FILE *f);
 void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
                       int verbosity);
 
+/* With `json`, an error report (verdict "error") for `file` on stdout:
+ * every input gets its JSON line, also when it fails. */
+void cli_print_json_error(int json, const char *file,
+                          const idp_check_options *co, idp_status st,
+                          const char *msg);
+
 /* The report as one JSON line on stdout; CLI_OK or CLI_INTERNAL. */
 int cli_print_json(const idp_report *r);
 

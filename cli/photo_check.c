@@ -102,11 +102,8 @@ static int check_operands(const options *o, int argc, char **argv)
 static int report_error(const options *o, const idp_check_options *co,
                         const char *file, idp_status st, const char *msg)
 {
-    idp_report *r = NULL;
     cli_error(NULL, "%s", msg);
-    if (o->co.json && idp_report_new_error(file, co, st, msg, &r) == IDP_OK)
-        cli_print_json(r);
-    idp_report_free(r);
+    cli_print_json_error(o->co.json, file, co, st, msg);
     return cli_exit_for(st);
 }
 

@@ -292,10 +292,7 @@ static void json_error(const job *j, const char *file, idp_status st,
                        const char *msg)
 {
     idp_check_options co = {j->mo->profile, IDP_MODE_CAPTURE};
-    idp_report *r = NULL;
-    if (j->o->co.json && idp_report_new_error(file, &co, st, msg, &r) == IDP_OK)
-        cli_print_json(r);
-    idp_report_free(r);
+    cli_print_json_error(j->o->co.json, file, &co, st, msg);
 }
 
 static int write_photo(const job *j, const idp_made *m, const char *file,
