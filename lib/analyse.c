@@ -110,11 +110,55 @@ static idp_status detect_into(idp_ctx *ctx, const idp_image *img,
     return IDP_OK;
 }
 
+/* Everything measured before the rules run: faces, the subject's
+ * measurements, matte and crop, the colour statistics. */
+static idp_status measure(idp_ctx *ctx, const idp_image *img,
+                          const idp_profile *p, idp_report *r)
+{
+    const idp_face *subject;
+    idp_status st = detect_into(ctx, img, p, r);
+    if (st != IDP_OK)
+        return st;
+    r->has_image = 1;
+    r->info = img->info;
+    empty_measurements(&r->m);
+    subject = find_subject(r);
+    if (subject) {
+        measure_subject(img, subject, &r->m);
+        st = segment_subject(ctx, img, subject, r);
+        if (st != IDP_OK)
+            return st;
+        idp__plan_crop(p, &r->m, img->height, &r->plan);
+    }
+    idp__colour_stats(img->pixels, img->width, img->height, img->stride,
+                      &r->m.colourfulness, &r->m.hue_spread);
+    r->m.scale = (double)img->height / p->height;
+    return IDP_OK;
+}
+
+static void run_rules(const idp_image *img, const idp_check_options *o,
+                      idp_report *r)
+{
+    idp__check_env env;
+    memset(&env, 0, sizeof env);
+    env.img = img;
+    env.p = o->profile;
+    env.mode = o->mode;
+    env.faces = r->faces;
+    env.n_faces = r->n_faces;
+    env.subject = find_subject(r);
+    env.m = &r->m;
+    env.sx = (double)img->width / o->profile->width;
+    env.sy = r->m.scale;
+    env.matte = r->matte;
+    env.plan = env.subject ? &r->plan : NULL;
+    idp__run_checks(&env, r);
+}
+
 idp_status idp_check(idp_ctx *ctx, const idp_image *img,
                      const idp_check_options *opt, idp_report **out)
 {
     idp_check_options o = {idp_profile_default(), IDP_MODE_FINAL};
-    idp__check_env env;
     idp_report *r = NULL;
     idp_status st;
     if (!out)
@@ -128,41 +172,12 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
         o.profile = idp_profile_default();
     st = idp__report_new(idp_image_name(img), &o, &r);
     if (st == IDP_OK)
-        st = detect_into(ctx, img, o.profile, r);
+        st = measure(ctx, img, o.profile, r);
     if (st != IDP_OK) {
         idp_report_free(r);
         return st;
     }
-    r->has_image = 1;
-    r->info = img->info;
-    empty_measurements(&r->m);
-    memset(&env, 0, sizeof env);
-    env.subject = find_subject(r);
-    if (env.subject) {
-        measure_subject(img, env.subject, &r->m);
-        st = segment_subject(ctx, img, env.subject, r);
-        if (st != IDP_OK) {
-            idp_report_free(r);
-            return st;
-        }
-    }
-    env.matte = r->matte;
-    if (env.subject) {
-        idp__plan_crop(o.profile, &r->m, img->height, &r->plan);
-        env.plan = &r->plan;
-    }
-    idp__colour_stats(img->pixels, img->width, img->height, img->stride,
-                      &r->m.colourfulness, &r->m.hue_spread);
-    r->m.scale = (double)img->height / o.profile->height;
-    env.img = img;
-    env.p = o.profile;
-    env.mode = o.mode;
-    env.faces = r->faces;
-    env.n_faces = r->n_faces;
-    env.m = &r->m;
-    env.sx = (double)img->width / o.profile->width;
-    env.sy = r->m.scale;
-    idp__run_checks(&env, r);
+    run_rules(img, &o, r);
     *out = r;
     return IDP_OK;
 }
