@@ -19,5 +19,5 @@ if [ "${1:-}" = "--sanitize" ]; then
     IDP_SANITIZE=address,undefined "$root/scripts/setup.sh"
     cd "$IDP_BUILD_DIR"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        ctest --output-on-failure -j"$jobs" -L 'unit|e2e'
+        ctest --output-on-failure -j"$jobs" -L 'unit|e2e|fuzz-replay'
 fi
