@@ -45,10 +45,6 @@ void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
     double needed = 0, v;
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     v = resolution_ratio(e, &needed);
     idp__res(r, idp__grade_low(v, l->resolution_warn, l->resolution_fail), v,
              "ratio");
@@ -64,13 +60,9 @@ void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r)
                      e->m->face_width, needed);
 }
 
-static void pose_rule(const idp__check_env *e, idp_check_result *r, double v,
-                      double warn, double fail, const char *zh, const char *en)
+static void pose_rule(idp_check_result *r, double v, double warn, double fail,
+                      const char *zh, const char *en)
 {
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     if (isnan(v)) {
         idp__res_skip(r, "无法估计头部姿态，需要人工查看",
                       "head pose could not be estimated: needs a person "
@@ -88,7 +80,7 @@ static void pose_rule(const idp__check_env *e, idp_check_result *r, double v,
 void idp__check_head_roll(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
-    pose_rule(e, r, e->m->roll_deg, l->roll_warn_deg, l->roll_fail_deg,
+    pose_rule(r, e->m->roll_deg, l->roll_warn_deg, l->roll_fail_deg,
               "头部倾斜 %.1f°：请保持头部端正，双眼水平",
               "head tilted %.1f deg: keep the head upright, eyes level");
 }
@@ -96,7 +88,7 @@ void idp__check_head_roll(const idp__check_env *e, idp_check_result *r)
 void idp__check_head_yaw(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
-    pose_rule(e, r, e->m->yaw_deg, l->yaw_warn_deg, l->yaw_fail_deg,
+    pose_rule(r, e->m->yaw_deg, l->yaw_warn_deg, l->yaw_fail_deg,
               "头部左右转动约 %.0f°：请正对镜头，双耳对称",
               "head turned about %.0f deg: face the camera squarely");
 }
@@ -104,7 +96,7 @@ void idp__check_head_yaw(const idp__check_env *e, idp_check_result *r)
 void idp__check_head_pitch(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
-    pose_rule(e, r, e->m->pitch_deg, l->pitch_warn_deg, l->pitch_fail_deg,
+    pose_rule(r, e->m->pitch_deg, l->pitch_warn_deg, l->pitch_fail_deg,
               "头部上仰或低头约 %.0f°：请平视镜头",
               "head tipped up or down about %.0f deg: look straight at "
               "the camera");
@@ -114,10 +106,6 @@ void idp__check_eyes_open(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
     double v;
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     v = fmin(e->m->eye_open_left, e->m->eye_open_right);
     idp__res(r, idp__grade_low(v, l->eye_open_warn, l->eye_open_fail), v,
              "ratio");
@@ -135,10 +123,6 @@ void idp__check_mouth_closed(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
     double v;
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     v = e->m->mouth_gap;
     idp__res(r, idp__grade_high(v, l->mouth_gap_warn, l->mouth_gap_fail), v,
              "ratio");

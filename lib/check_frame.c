@@ -24,13 +24,9 @@ static void band_rule(const idp__check_env *e, idp_check_result *r, idp_band b,
         idp__res_msg(r, hi_zh, hi_en, v, r->limit);
 }
 
-static int check_preamble(const idp__check_env *e, idp_check_result *r,
-                          idp_band b)
+/* A band the profile leaves open is not a rule: skip it. */
+static int band_set(idp_check_result *r, idp_band b)
 {
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return 0;
-    }
     if (!b.has_min && !b.has_max) {
         idp__res_skip(r, "本规格无此要求", "the profile sets no limit");
         return 0;
@@ -109,7 +105,7 @@ static void head_top_capture(const idp__check_env *e, idp_check_result *r)
 
 void idp__check_head_top(const idp__check_env *e, idp_check_result *r)
 {
-    if (!check_preamble(e, r, e->p->head_top))
+    if (!band_set(r, e->p->head_top))
         return;
     if (e->mode == IDP_MODE_CAPTURE) {
         head_top_capture(e, r);
@@ -128,7 +124,7 @@ void idp__check_head_top(const idp__check_env *e, idp_check_result *r)
 
 void idp__check_eye_line(const idp__check_env *e, idp_check_result *r)
 {
-    if (!check_preamble(e, r, e->p->eye_line))
+    if (!band_set(r, e->p->eye_line))
         return;
     if (e->mode == IDP_MODE_CAPTURE) {
         feasible_rule(e, r, e->m->eye_line_y);
@@ -143,7 +139,7 @@ void idp__check_eye_line(const idp__check_env *e, idp_check_result *r)
 
 void idp__check_face_width(const idp__check_env *e, idp_check_result *r)
 {
-    if (!check_preamble(e, r, e->p->face_width))
+    if (!band_set(r, e->p->face_width))
         return;
     if (e->mode == IDP_MODE_CAPTURE) {
         feasible_rule(e, r, e->m->face_width);
@@ -158,7 +154,7 @@ void idp__check_face_width(const idp__check_env *e, idp_check_result *r)
 
 void idp__check_head_height(const idp__check_env *e, idp_check_result *r)
 {
-    if (!check_preamble(e, r, e->p->head_height))
+    if (!band_set(r, e->p->head_height))
         return;
     if (e->mode == IDP_MODE_CAPTURE) {
         feasible_rule(e, r, e->m->head_height);
@@ -218,10 +214,6 @@ void idp__check_face_centred(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
     double off;
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     if (e->mode == IDP_MODE_CAPTURE) {
         centred_capture(e, r);
         return;
@@ -275,10 +267,6 @@ void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
 {
     double margin, chin_room, need;
     int doubtful;
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     margin = head_margin(e);
     chin_room = e->img->height - e->m->chin_y;
     need = e->p->chin_bottom.has_min && e->mode == IDP_MODE_FINAL
@@ -338,10 +326,6 @@ static void shoulders_capture(const idp__check_env *e, idp_check_result *r)
 
 void idp__check_shoulders_visible(const idp__check_env *e, idp_check_result *r)
 {
-    if (!e->subject) {
-        idp__res_no_face(r);
-        return;
-    }
     if (!e->matte) {
         idp__res_skip(r, "没有人像分割，无法判断",
                       "no person mask: cannot judge");

@@ -8,26 +8,31 @@
 #include <math.h>
 #include <string.h>
 
+/* Rules marked FACE judge the subject: with no face they are skipped
+ * (face_count says why) and never run. */
+#define FACE 1
+#define ANY  0
+
 static const idp__check_def table[] = {
-    {"face_count", idp__check_face_count},
-    {"face_resolution", idp__check_face_resolution},
-    {"head_top", idp__check_head_top},
-    {"eye_line", idp__check_eye_line},
-    {"face_width", idp__check_face_width},
-    {"head_height", idp__check_head_height},
-    {"face_centred", idp__check_face_centred},
-    {"head_cropped", idp__check_head_cropped},
-    {"shoulders_visible", idp__check_shoulders_visible},
-    {"head_roll", idp__check_head_roll},
-    {"head_yaw", idp__check_head_yaw},
-    {"head_pitch", idp__check_head_pitch},
-    {"eyes_open", idp__check_eyes_open},
-    {"mouth_closed", idp__check_mouth_closed},
-    {"colour_photo", idp__check_colour_photo},
-    {"file_format", idp__check_file_format},
-    {"dimensions", idp__check_dimensions},
-    {"file_size", idp__check_file_size},
-    {"dpi", idp__check_dpi},
+    {"face_count", idp__check_face_count, ANY},
+    {"face_resolution", idp__check_face_resolution, FACE},
+    {"head_top", idp__check_head_top, FACE},
+    {"eye_line", idp__check_eye_line, FACE},
+    {"face_width", idp__check_face_width, FACE},
+    {"head_height", idp__check_head_height, FACE},
+    {"face_centred", idp__check_face_centred, FACE},
+    {"head_cropped", idp__check_head_cropped, FACE},
+    {"shoulders_visible", idp__check_shoulders_visible, FACE},
+    {"head_roll", idp__check_head_roll, FACE},
+    {"head_yaw", idp__check_head_yaw, FACE},
+    {"head_pitch", idp__check_head_pitch, FACE},
+    {"eyes_open", idp__check_eyes_open, FACE},
+    {"mouth_closed", idp__check_mouth_closed, FACE},
+    {"colour_photo", idp__check_colour_photo, ANY},
+    {"file_format", idp__check_file_format, ANY},
+    {"dimensions", idp__check_dimensions, ANY},
+    {"file_size", idp__check_file_size, ANY},
+    {"dpi", idp__check_dpi, ANY},
 };
 
 #define N_CHECKS (sizeof table / sizeof table[0])
@@ -40,6 +45,11 @@ size_t idp_check_id_count(void)
 const char *idp_check_id_at(size_t i)
 {
     return i < N_CHECKS ? table[i].id : NULL;
+}
+
+static void no_face(idp_check_result *r)
+{
+    idp__res_skip(r, "未检测到人脸，无法判断", "no face found: cannot judge");
 }
 
 static idp_verdict worst(idp_verdict v, idp_check_status s)
@@ -61,7 +71,10 @@ void idp__run_checks(const idp__check_env *env, idp_report *r)
         memset(c, 0, sizeof *c);
         c->id = table[i].id;
         c->value = NAN;
-        table[i].fn(env, c);
+        if (table[i].needs_face && !env->subject)
+            no_face(c);
+        else
+            table[i].fn(env, c);
         r->verdict = worst(r->verdict, c->status);
     }
 }
@@ -104,11 +117,6 @@ void idp__res_skip(idp_check_result *r, const char *zh, const char *en)
     idp__res(r, IDP_SKIP, NAN, "");
     idp__strlcpy(r->message_zh, zh, sizeof r->message_zh);
     idp__strlcpy(r->message_en, en, sizeof r->message_en);
-}
-
-void idp__res_no_face(idp_check_result *r)
-{
-    idp__res_skip(r, "未检测到人脸，无法判断", "no face found: cannot judge");
 }
 
 idp_check_status idp__grade_high(double v, double warn, double fail)

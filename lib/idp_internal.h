@@ -175,7 +175,8 @@ struct idp_report {
 idp_status idp__report_new(const char *file, const idp_check_options *opt,
                            idp_report **out);
 
-/* What every rule reads. `subject` is NULL when no face was found. */
+/* What every rule reads. `subject` is NULL when no face was found; rules
+ * marked needs_face in the table are then not called. */
 typedef struct idp__check_env {
     const idp_image *img;
     const idp_profile *p;
@@ -194,6 +195,7 @@ typedef void (*idp__check_fn)(const idp__check_env *env, idp_check_result *r);
 typedef struct idp__check_def {
     const char *id;
     idp__check_fn fn;
+    int needs_face; /* run only when there is a subject; else skipped */
 } idp__check_def;
 
 /* Run every rule of the table in order; sets r->checks and the verdict. */
@@ -212,8 +214,6 @@ void idp__res_msg(idp_check_result *r, const char *zh, const char *en, ...);
 void idp__res_pass(idp_check_result *r);
 /* Skip with a reason (value NaN). */
 void idp__res_skip(idp_check_result *r, const char *zh, const char *en);
-/* The "no face" skip shared by every face rule. */
-void idp__res_no_face(idp_check_result *r);
 
 /* Grade v: pass at/below `warn`, warn up to `fail`, fail above. */
 idp_check_status idp__grade_high(double v, double warn, double fail);
