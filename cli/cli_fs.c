@@ -85,15 +85,23 @@ int cli_write_atomic(const char *path, const uint8_t *data, size_t len,
     return 0;
 }
 
+/* The base name of `path` and the dot of its extension in it (NULL when
+ * it has none; a leading dot is a hidden file, not an extension). */
+static const char *split_name(const char *path, const char **dot)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    *dot = strrchr(base, '.');
+    if (*dot == base)
+        *dot = NULL;
+    return base;
+}
+
 int cli_output_path(const char *dir, const char *input, const char *ext,
                     char *out, size_t out_len)
 {
-    const char *base = strrchr(input, '/');
-    const char *dot;
-    size_t stem;
-    base = base ? base + 1 : input;
-    dot = strrchr(base, '.');
-    stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    const char *dot, *base = split_name(input, &dot);
+    size_t stem = dot ? (size_t)(dot - base) : strlen(base);
     if (snprintf(out, out_len, "%s/%.*s%s", dir, (int)stem, base, ext) >=
         (int)out_len)
         return -1;
@@ -103,12 +111,10 @@ int cli_output_path(const char *dir, const char *input, const char *ext,
 int cli_suffixed_path(const char *path, const char *suffix, const char *ext,
                       char *out, size_t out_len)
 {
-    const char *base = strrchr(path, '/');
     const char *dot;
     int n;
-    base = base ? base + 1 : path;
-    dot = strrchr(base, '.');
-    if (dot && dot != base)
+    split_name(path, &dot);
+    if (dot)
         n = snprintf(out, out_len, "%.*s%s%s", (int)(dot - path), path, suffix,
                      dot);
     else
