@@ -12,18 +12,14 @@
  * turned relative to the optical axis. So the principal point is put on
  * the face (the landmarks are shifted so the eye midpoint is at the
  * centre of a virtual frame). */
-static int pose_towards_camera(const idp_point *lm, double focal, double *yaw,
-                               double *pitch, double *roll)
+static int pose_towards_camera(const idp_point *lm, const idp_measurements *m,
+                               double focal, double *yaw, double *pitch,
+                               double *roll)
 {
     idp_point s[IDP_LANDMARKS];
-    double cx = 0, cy = 0;
-    for (int i = 36; i <= 47; i++) {
-        cx += lm[i].x / 12;
-        cy += lm[i].y / 12;
-    }
     for (int i = 0; i < IDP_LANDMARKS; i++) {
-        s[i].x = lm[i].x - cx + focal / 2;
-        s[i].y = lm[i].y - cy + focal / 2;
+        s[i].x = lm[i].x - m->face_centre_x + focal / 2;
+        s[i].y = lm[i].y - m->eye_line_y + focal / 2;
     }
     return idp__pose_estimate(s, (int)focal, (int)focal, focal, yaw, pitch,
                               roll);
@@ -44,7 +40,7 @@ static void measure_subject(const idp_image *img, const idp_face *f,
         crown = idp__crown_from_landmarks(f->landmarks);
     m->head_top_y = crown;
     m->head_height = m->chin_y - crown;
-    if (pose_towards_camera(f->landmarks, focal, &yaw, &pitch, &roll) == 0) {
+    if (pose_towards_camera(f->landmarks, m, focal, &yaw, &pitch, &roll) == 0) {
         m->pitch_deg = pitch; /* yaw: from the jaw (face.c) */
     }
 }
