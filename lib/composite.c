@@ -18,31 +18,6 @@
 #define SOLID       0.95 /* alpha at which a pixel is the person's own colour */
 #define NEAR_RADIUS 6    /* px at output size: where edge colours come from */
 
-/* Mean over a window of radius r along one line of n samples, `step`
- * apart (edges clamped: the window shrinks). Sliding sums: O(n). */
-static void blur_line(const float *in, float *out, int n, size_t step, int r)
-{
-    double s = 0;
-    int lo = 0, hi = -1; /* the window [lo, hi] */
-    for (int i = 0; i < n; i++) {
-        while (hi < i + r && hi + 1 < n)
-            s += in[(size_t)++hi * step];
-        while (lo < i - r)
-            s -= in[(size_t)lo++ * step];
-        out[(size_t)i * step] = (float)(s / (hi - lo + 1));
-    }
-}
-
-/* Box-blur a float plane in place (separable, radius r). */
-static void box_blur(float *p, int w, int h, int r, float *tmp)
-{
-    for (int y = 0; y < h; y++)
-        blur_line(p + (size_t)y * (size_t)w, tmp + (size_t)y * (size_t)w, w, 1,
-                  r);
-    for (int x = 0; x < w; x++)
-        blur_line(tmp + x, p + x, h, (size_t)w, r);
-}
-
 /* Mean colour of the solid person pixels around each pixel: planes
  * near[0..2] (colour sums) and near[3] (weight), blurred. */
 static int nearby_person(const uint8_t *rgb, const uint8_t *alpha, int w, int h,
@@ -59,7 +34,7 @@ static int nearby_person(const uint8_t *rgb, const uint8_t *alpha, int w, int h,
         near[3][i] = m;
     }
     for (int c = 0; c < 4; c++)
-        box_blur(near[c], w, h, NEAR_RADIUS, tmp);
+        idp__box_blur(near[c], w, h, NEAR_RADIUS, tmp);
     free(tmp);
     return 0;
 }

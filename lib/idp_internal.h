@@ -276,6 +276,11 @@ void idp__matte_wall_at(const idp__matte *mt, double x, double y,
 
 /* ---- compositing (composite.c, pure) ---- */
 
+/* Mean over a (2r+1)^2 window of a float plane, the window shrinking at
+ * the edges; in place, O(w h) whatever r. `tmp` holds w * h floats.
+ * (seg_image.c) */
+void idp__box_blur(float *p, int w, int h, int r, float *tmp);
+
 /* Put the person on `target` without the old wall's colour at soft edges:
  * rgb (observed, 3 x w x h), alpha (w x h, 255 = person) and wall (the old
  * wall's colour at each pixel, 3 floats per pixel) of the same output-size

@@ -32,9 +32,8 @@ void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
  * n is 0. */
 float idp__quantile(float *v, size_t n, double q);
 
-/* Mean over a (2r+1)^2 window, edges shrinking the window; in place.
- * `tmp` holds w * h floats. */
-void idp__box_blur(float *p, int w, int h, int r, float *tmp);
+/* idp__box_blur (seg_image.c) is declared in idp_internal.h: compositing
+ * uses it too. */
 
 /* Minimum over a (2r+1)^2 window (edges shrink it); tmp: w * h floats. */
 void idp__min_filter(const float *in, float *out, int w, int h, int r,
