@@ -44,6 +44,14 @@ struct idp_image {
 /* Start libvips once per process (thread-safe). */
 idp_status idp__vips_init(idp_ctx *ctx);
 
+/* image_complete.c: 1 when the bytes (or the file) run to the end their
+ * format declares (JPEG: markers walked from SOI to EOI; PNG: IEND near
+ * the end); other formats (format as in idp_image_info) always 1. */
+int idp__jpeg_complete(const unsigned char *d, size_t n);
+int idp__png_complete(const unsigned char *d, size_t n);
+int idp__bytes_complete(const void *data, size_t len, const char *format);
+int idp__file_complete(const char *path, const char *format);
+
 /* Set the context's message and return `code` (one line at each site:
  * return idp__fail(ctx, IDP_E_DECODE, "%s: not an image", path);). */
 idp_status idp__fail(idp_ctx *ctx, idp_status code, const char *fmt, ...)

@@ -193,40 +193,12 @@ static idp_status finish_load(idp_ctx *ctx, VipsImage *src, const char *name,
     return IDP_OK;
 }
 
-/* A PNG ends with its IEND chunk (type and CRC: 8 fixed bytes). libvips
- * stops reading after the image data, so a file cut just before IEND (an
- * interrupted upload, as a JPEG without EOI, which libjpeg reports) would
- * pass; the last bytes are searched for it instead. */
-static const unsigned char png_iend[8] = {'I',  'E',  'N',  'D',
-                                          0xAE, 0x42, 0x60, 0x82};
-#define PNG_TAIL 4096
-
-static int has_png_end(const unsigned char *tail, size_t n)
+static idp_status cut_short(idp_ctx *ctx, const char *name, const char *format)
 {
-    for (size_t i = 0; i + sizeof png_iend <= n; i++)
-        if (memcmp(tail + i, png_iend, sizeof png_iend) == 0)
-            return 1;
-    return 0;
-}
-
-static int png_file_complete(const char *path, int64_t size)
-{
-    unsigned char tail[PNG_TAIL];
-    long from = size > PNG_TAIL ? (long)(size - PNG_TAIL) : 0;
-    size_t n = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    if (fseek(f, from, SEEK_SET) == 0)
-        n = fread(tail, 1, sizeof tail, f);
-    fclose(f);
-    return has_png_end(tail, n);
-}
-
-static int png_buffer_complete(const void *data, size_t len)
-{
-    size_t n = len > PNG_TAIL ? PNG_TAIL : len;
-    return has_png_end((const unsigned char *)data + (len - n), n);
+    return idp__fail(ctx, IDP_E_DECODE,
+                     "%s: cannot decode image (%s cut short: no %s)", name,
+                     strcmp(format, "png") == 0 ? "PNG" : "JPEG",
+                     strcmp(format, "png") == 0 ? "IEND" : "EOI");
 }
 
 /* The loader libvips picked by content, if it is one we accept. */
@@ -265,10 +237,8 @@ idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
     st = sniff(ctx, vips_foreign_find_load(path), path, &format);
     if (st != IDP_OK)
         return st;
-    if (strcmp(format, "png") == 0 && !png_file_complete(path, sb.st_size))
-        return idp__fail(ctx, IDP_E_DECODE,
-                         "%s: cannot decode image (PNG cut short: no IEND)",
-                         path);
+    if (!idp__file_complete(path, format))
+        return cut_short(ctx, path, format);
     /* fail on decoder warnings too: a JPEG whose data stops short (a
      * lying header, a damaged upload) only warns, and would otherwise be
      * judged as a grey picture; every photo of ../shared/photos decodes
@@ -301,10 +271,8 @@ idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
     st = sniff(ctx, vips_foreign_find_load_buffer(data, len), name, &format);
     if (st != IDP_OK)
         return st;
-    if (strcmp(format, "png") == 0 && !png_buffer_complete(data, len))
-        return idp__fail(ctx, IDP_E_DECODE,
-                         "%s: cannot decode image (PNG cut short: no IEND)",
-                         name);
+    if (!idp__bytes_complete(data, len, format))
+        return cut_short(ctx, name, format);
     src = vips_image_new_from_buffer(data, len, "", "fail_on",
                                      VIPS_FAIL_ON_WARNING, NULL);
     if (!src)
