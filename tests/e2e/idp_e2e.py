@@ -313,6 +313,9 @@ class Harness:
             self.run_one(name, func)
 
     def finish(self):
+        if not (self.passed or self.failed or self.skipped):
+            self.current = "-"
+            self.check(False, "no assertion ran (run_all() not called?)")
         self._line("%d passed, %d failed" % (self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
 
