@@ -291,6 +291,27 @@ static idp_rect clamp_roi(const idp_image *img, idp_rect r)
     return c;
 }
 
+/* Scale `in` by k (when k < 0.25: a box average by half the whole factor first,
+ * then Lanczos for the 2-4x left). vips_resize() on a memory image alone
+ * took 0.6 s for a 12 MP photo to 800 px, this 75 ms (a box over the
+ * whole factor is slower again on crops: 22 ms instead of 7 for 1400 px
+ * to 420). */
+static int scale_by(VipsImage *in, VipsImage **out, double k)
+{
+    VipsImage *box = NULL;
+    double whole = floor(1.0 / k / 2.0);
+    int rc;
+    if (fabs(k - 1.0) < 1e-9)
+        return vips_copy(in, out, NULL);
+    if (whole < 2)
+        return vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+    if (vips_shrink(in, &box, whole, whole, NULL))
+        return -1;
+    rc = vips_resize(box, out, k * whole, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+    g_object_unref(box);
+    return rc;
+}
+
 static int grey_pipeline(const idp_image *img, idp_rect roi, double scale,
                          VipsImage **out)
 {
@@ -303,13 +324,13 @@ static int grey_pipeline(const idp_image *img, idp_rect roi, double scale,
         return -1;
     t[0]->Type = VIPS_INTERPRETATION_sRGB;
     if (vips_extract_area(t[0], &t[1], (int)roi.x, (int)roi.y, (int)roi.w,
-                          (int)roi.h, NULL) ||
-        vips_colourspace(t[1], &t[2], VIPS_INTERPRETATION_B_W, NULL))
+                          (int)roi.h, NULL))
         goto done;
-    if (fabs(scale - 1.0) < 1e-9)
-        rc = vips_copy(t[2], out, NULL);
-    else
-        rc = vips_resize(t[2], out, scale, NULL);
+    /* shrink first: the grey conversion goes through linear float light,
+     * far dearer per pixel than the resize on 8-bit RGB */
+    rc = scale_by(t[1], &t[2], scale);
+    if (rc == 0)
+        rc = vips_colourspace(t[2], out, VIPS_INTERPRETATION_B_W, NULL);
 done:
     for (int i = 2; i >= 0; i--)
         if (t[i])
@@ -358,7 +379,7 @@ static int region_pipeline(const idp_image *img, idp_rect src, int out_w,
     t[0]->Type = VIPS_INTERPRETATION_sRGB;
     if (vips_extract_area(t[0], &t[1], (int)in.x, (int)in.y, (int)in.w,
                           (int)in.h, NULL) ||
-        vips_resize(t[1], &t[2], k, "kernel", VIPS_KERNEL_LANCZOS3, NULL))
+        scale_by(t[1], &t[2], k))
         goto done;
     rc = vips_embed(t[2], out, (int)lround((in.x - src.x) * k),
                     (int)lround((in.y - src.y) * k), out_w, out_h, "extend",
