@@ -94,8 +94,7 @@ static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
     return st;
 }
 
-static idp_status fit_landmarks(idp_ctx *ctx, struct idp__face_bridge *b,
-                                const idp_image *img, idp_face *f)
+static idp_status fit_landmarks(idp_ctx *ctx, const idp_image *img, idp_face *f)
 {
     double s = fmin(1.0, LANDMARK_FACE_PX / fmax(1.0, f->box.w));
     idp_rect roi = {floor(f->box.x - f->box.w * 0.5),
@@ -115,8 +114,7 @@ static idp_status fit_landmarks(idp_ctx *ctx, struct idp__face_bridge *b,
     box.y = (f->box.y - roi.y) * s;
     box.w = f->box.w * s;
     box.h = f->box.h * s;
-    st = idp__bridge_landmarks(b, g, w, h, (size_t)w, box, f->landmarks,
-                               ctx->error, sizeof ctx->error);
+    st = idp__ctx_landmarks(ctx, g, w, h, (size_t)w, box, f->landmarks);
     free(g);
     for (int i = 0; st == IDP_OK && i < IDP_LANDMARKS; i++) {
         f->landmarks[i].x = f->landmarks[i].x / s + roi.x;
@@ -140,7 +138,7 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
         memset(&faces[i], 0, sizeof faces[i]);
         faces[i].box = dets[i].box;
         faces[i].score = dets[i].score;
-        st = fit_landmarks(ctx, b, img, &faces[i]);
+        st = fit_landmarks(ctx, img, &faces[i]);
     }
     if (st != IDP_OK)
         return st;

@@ -24,6 +24,7 @@
 
 struct idp__face_bridge;
 struct idp__matte;
+struct idp__shape_model;
 
 struct idp_ctx {
     char error[IDP__ERROR_LEN];
@@ -31,6 +32,8 @@ struct idp_ctx {
     int model_explicit;             /* set by idp_ctx_set_model() */
     uint64_t max_pixels;
     struct idp__face_bridge *bridge; /* loaded on first detection */
+    struct idp__shape_model *shape;  /* the compact model, when used */
+    double model_load_ms;            /* what the load took; 0 before */
 };
 
 struct idp_image {
@@ -67,6 +70,15 @@ idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
 
 /* Make sure ctx->bridge is loaded (model search order, lazy load). */
 idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out);
+
+/* The 68 landmarks in `box` of an 8-bit grey image, with the loaded model
+ * (the compact one in C, or dlib's .dat through the bridge). */
+idp_status idp__ctx_landmarks(idp_ctx *ctx, const uint8_t *grey, int w, int h,
+                              size_t stride, idp_rect box,
+                              idp_point pts[IDP_LANDMARKS]);
+
+/* Milliseconds on a monotonic clock (for the report's timings). */
+double idp__now_ms(void);
 
 /* Detection result before landmarks, in detector-image coordinates. */
 typedef struct idp__detection {

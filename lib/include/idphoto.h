@@ -118,12 +118,18 @@ IDP_API void idp_ctx_free(idp_ctx *ctx);
 IDP_API const char *idp_ctx_error(const idp_ctx *ctx);
 
 /*
- * Face landmark model (dlib 68-point shape predictor). When no path is set,
- * the first existing file of this search order is used:
+ * Face model: dlib's 68-point shape predictor, either as idphoto's compact
+ * file (shape_predictor_68_face_landmarks.idp, made from dlib's at set-up
+ * and memory-mapped: loads in milliseconds) or as dlib's own
+ * shape_predictor_68_face_landmarks.dat (~0.8 s to read); the two give the
+ * same landmarks, and a file is recognised by its content, not its name.
+ * When no path is set, the first existing file of this search order is
+ * used:
  *   1. the path given here (the tools' --model option);
  *   2. the environment variable IDP_MODEL;
- *   3. <install prefix>/share/idphoto/models/<name>;
- *   4. /usr/share/dlib/<name> (Debian's libdlib-data).
+ *   3. <install prefix>/share/idphoto/models/<compact name>;
+ *   4. <install prefix>/share/idphoto/models/<dlib name>;
+ *   5. /usr/share/dlib/<dlib name> (Debian's libdlib-data).
  * The model is loaded on first use, never by idp_ctx_new().
  */
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_model(idp_ctx *ctx,
