@@ -535,6 +535,30 @@ class CliTests:
                 h.check(key in r.stderr, "%s: stderr does not name the key "
                         "%r %s" % (label, key, r.describe()))
 
+    def corrupt_compact_models(self):
+        """Broken copies of the build's compact model (lib/shape_model.h):
+        its magic then random bytes, the first 4 MB of it, and a full copy
+        with one byte of its split table changed (the checksum catches
+        it). None without --model."""
+        model = self.args.model
+        if not model or not os.path.isfile(model):
+            return []
+        with open(model, "rb") as f:
+            data = f.read()
+        broken = {
+            "magic + random bytes": data[:8] + os.urandom(200),
+            "truncated compact model": data[:4 << 20],
+            "compact model, one byte changed":
+                data[:200000] + bytes([data[200000] ^ 0x40]) + data[200001:],
+        }
+        cases = []
+        for i, (label, content) in enumerate(broken.items()):
+            path = os.path.join(self.tmp, "broken-%d.idp" % i)
+            with open(path, "wb") as f:
+                f.write(content)
+            cases.append((label, ["--model", path], {}, path))
+        return cases
+
     def test_model_errors(self):
         h = self.h
         cases = [
@@ -546,6 +570,7 @@ class CliTests:
              ["--model", self.corrupt_model], {}, self.corrupt_model),
             ("a directory as model", ["--model", self.tmp], {}, self.tmp),
         ]
+        cases += self.corrupt_compact_models()
         for label, argv, env, path in cases:
             r = self.run(*(argv + [self.A]), set_env=env)
             self.no_crash(r, label)
