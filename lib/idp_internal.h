@@ -42,6 +42,7 @@ struct idp_image {
     int width, height;
     idp_image_info info;
     char *name;
+    double decode_ms; /* what loading it took; NAN when made in memory */
 };
 
 /* Start libvips once per process (thread-safe). */
@@ -90,10 +91,12 @@ typedef struct idp__detection {
 
 /* Detect every face of `img` and fit 68 landmarks to each; faces sorted by
  * box area, largest first; subject and "counted" flags set by
- * idp__faces_classify(). *n_out <= IDP__MAX_FACES. */
+ * idp__faces_classify(). *n_out <= IDP__MAX_FACES. `t` (may be NULL)
+ * receives the milliseconds of model_load (0 when already loaded), detect
+ * and landmarks. */
 idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
                              const idp_thresholds *lim, idp_face *faces,
-                             size_t *n_out);
+                             size_t *n_out, idp_timings *t);
 
 /* Add the detections `add` of another pass to dets (capacity cap): a box
  * overlapping one already there by more than half of the smaller box is
@@ -181,7 +184,11 @@ struct idp_report {
     char *output_path;        /* photo-make's output, when set */
     int64_t output_bytes;
     int output_w, output_h, output_quality;
+    idp_timings timings; /* ms per stage, NAN for a stage not run */
 };
+
+/* Every stage of `t` NAN (not run). */
+void idp__timings_clear(idp_timings *t);
 
 /* An empty report (verdict pass, no checks) for `file`. */
 idp_status idp__report_new(const char *file, const idp_check_options *opt,
@@ -301,6 +308,10 @@ void idp__box_blur(float *p, int w, int h, int r, float *tmp);
  * Returns 0, or -1 out of memory. */
 int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
                    int w, int h, idp_rgb target, uint8_t *out, uint8_t *fg);
+
+/* The made photo's timings, writable through a const idp_made (the
+ * encoders add theirs). */
+idp_timings *idp__made_timings_slot(const idp_made *m);
 
 /* What made_encode.c reads of a made photo (make.c owns the struct). */
 idp_status idp__made_view(const idp_made *m, const idp_image **photo,

@@ -32,12 +32,15 @@ BUILTIN_PROFILES = ["chsi", "id-card", "passport-cn", "cet", "ncre", "ntce",
                     "1inch", "2inch", "small-1inch", "large-1inch", "us-visa"]
 # Every option of photo-check (cli/photo_check.c); --help must name each.
 OPTIONS = ["--profile", "--list-profiles", "--capture", "--json", "--lang",
-           "--model", "--max-pixels", "-q", "--quiet", "-v", "--verbose",
+           "--model", "--max-pixels", "--timings", "-q", "--quiet", "-v",
+           "--verbose",
            "-h", "--help", "-V", "--version"]
 
 REPORT_KEYS = ["schema", "file", "profile", "mode", "verdict", "error",
                "image", "faces", "measurements", "checks", "output"]
 CHECK_KEYS = ["id", "status", "value", "unit", "limit", "message"]
+TIMING_KEYS = ["decode", "detect", "landmarks", "segment", "frame",
+               "recolour", "encode", "checks", "model_load"]
 STATUSES = {"pass", "warn", "fail", "skip"}
 VERDICTS = {"pass", "warn", "fail", "error"}
 FILE_CHECKS = ["file_format", "dimensions", "file_size", "dpi"]
@@ -359,6 +362,8 @@ class CliTests:
                         self.zh_name]
         self.submit("several_json", "--json", *self.several)
         self.submit("several_human", "--lang", "en", *self.several)
+        self.submit("timings", "--json", "--timings", self.good, self.A)
+        self.submit("timings_text", "--timings", "--lang", "en", self.good)
         self.submit("maxpix_equal", "--json", "--max-pixels", "262144",
                     self.A)
         odd = [self.quote_name] + ([self.gbk_name] if self.gbk_name else [])
@@ -594,6 +599,51 @@ class CliTests:
                     "--json with a corrupt model: verdict")
             h.equal((reps[0].get("error") or {}).get("code"), "model",
                     "--json with a corrupt model: error.code")
+
+    def test_no_model_work(self):
+        """Usage errors and unreadable inputs never load the model: with a
+        corrupt one they still exit 2 and 3, not 5."""
+        h = self.h
+        bad = ["--model", self.corrupt_model]
+        for label, argv, code in [
+                ("usage error", bad + ["--bogus", self.A], 2),
+                ("no FILE", bad, 2),
+                ("missing input", bad + [self.missing], 3),
+                ("not an image", bad + ["--json", self.not_image], 3)]:
+            r = self.run(*argv)
+            self.no_crash(r, label)
+            h.equal(r.returncode, code, "%s with a corrupt model: exit code "
+                    "%s" % (label, r.describe()))
+
+    def test_timings(self):
+        """--timings: a "timings" object after every other key, its stages
+        in a fixed order; the stages photo-check runs are numbers, the
+        making's null; the model is loaded once per process."""
+        h = self.h
+        reps = self.reports("timings")
+        if not h.check(len(reps) == 2, "--timings: 2 reports, got %d"
+                       % len(reps)):
+            return
+        for rep in reps:
+            h.equal(list(rep.keys()), REPORT_KEYS + ["timings"],
+                    "--timings: keys in order")
+            t = rep.get("timings") or {}
+            h.equal(list(t.keys()), TIMING_KEYS, "--timings: stages in order")
+            for k in ("decode", "detect", "landmarks", "segment", "checks",
+                      "model_load"):
+                v = t.get(k)
+                h.check(isinstance(v, (int, float)) and 0 <= v < 600000,
+                        "--timings: %s = %r" % (k, v))
+            for k in ("frame", "recolour", "encode"):
+                h.equal(t.get(k), None, "--timings: photo-check does no %s"
+                        % k)
+        h.equal(reps[1]["timings"].get("model_load"), 0,
+                "--timings: the second photo loads no model")
+        lines = self.get("timings_text").stdout_lines()
+        h.check(any(ln.startswith("  timings (ms): decode ") for ln in lines),
+                "--timings without --json: a timings line %r" % lines)
+        for rep in self.reports("batch"):
+            h.check("timings" not in rep, "no timings without --timings")
 
     def test_most_severe_exit(self):
         """3 (missing input) then 5 (no model): the exit code is 5."""
@@ -1011,6 +1061,7 @@ class CliTests:
                      self.test_unreadable_inputs_json,
                      self.test_profile_file_errors, self.test_model_errors,
                      self.test_most_severe_exit, self.test_max_pixels,
+                     self.test_no_model_work,
                      self.test_quiet_errors]
             model = [self.test_json_samples, self.test_json_message_languages,
                      self.test_capture, self.test_language, self.test_verbose,
@@ -1018,6 +1069,7 @@ class CliTests:
                      self.test_several_files, self.test_file_names,
                      self.test_max_pixels_boundary,
                      self.test_same_subject_across_formats,
+                     self.test_timings,
                      self.test_exif_orientation, self.test_rot90_without_exif,
                      self.test_mission_patch]
             for t in quick:
