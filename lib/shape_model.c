@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+_Static_assert(sizeof(idp__model_header) == 88 &&
+                   sizeof(idp__model_header) <= IDP__MODEL_HEADER_SIZE,
+               "the header layout of shape_model.h");
+
 static idp_status model_fail(char *err, size_t err_len, const char *fmt, ...)
     IDP__PRINTF(3, 4);
 

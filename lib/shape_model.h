@@ -50,7 +50,8 @@ extern "C" {
 #define IDP__MODEL_MAX_COUNT   100000u
 #define IDP__MODEL_MAX_PIXELS  4096u /* feature pixels per level */
 
-/* The header as stored (96 bytes, no padding on LP64 and ILP32). */
+/* The header as stored: 88 bytes (no padding on LP64 and ILP32), then
+ * zeros up to IDP__MODEL_HEADER_SIZE. */
 typedef struct idp__model_header {
     char magic[8];           /* IDP__MODEL_MAGIC */
     uint32_t version;        /* IDP__MODEL_VERSION */
