@@ -601,11 +601,13 @@ class CliTests:
                     "--json with a corrupt model: error.code")
 
     def test_no_model_work(self):
-        """Usage errors and unreadable inputs never load the model: with a
-        corrupt one they still exit 2 and 3, not 5."""
+        """--help, --version, usage errors and unreadable inputs never load
+        the model: with a corrupt one they still exit 0, 2 and 3, not 5."""
         h = self.h
         bad = ["--model", self.corrupt_model]
         for label, argv, code in [
+                ("--help", bad + ["--help"], 0),
+                ("--version", bad + ["--version"], 0),
                 ("usage error", bad + ["--bogus", self.A], 2),
                 ("no FILE", bad, 2),
                 ("missing input", bad + [self.missing], 3),
