@@ -177,7 +177,8 @@ def run(cmd, timeout=DEFAULT_TIMEOUT, set_env=None, unset_env=(), cwd=None,
 
 class Runner:
     """Start several tool runs in parallel and collect them by key, so that
-    the model load (~1 s per process) overlaps. submit() before the tests,
+    the runs (and the dlib model's load, ~1 s per process, when the compact
+    one is not used) overlap. submit() before the tests,
     get() inside them."""
 
     def __init__(self, workers=None):

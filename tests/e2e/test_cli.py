@@ -8,8 +8,9 @@ codes, "JSON report") and cli/photo_check.c's --help.
 Run:  python3 tests/e2e/test_cli.py --bin build/cli --samples samples \
           --photos ../shared/photos --source .
 
-The tool loads the dlib model (~1 s) in every process that checks a photo,
-so those runs are started together at the beginning (two at a time) and
+The tool loads the face model in every process that checks a photo (~5 ms
+for the build's compact model, given as --model; ~1 s for dlib's .dat), so
+those runs are started together at the beginning (two at a time) and
 batch several files per invocation. Tests that need the model are skipped,
 each with a SKIP line, when the model cannot be found.
 """
@@ -58,7 +59,7 @@ CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                  "\uff00-\uffef]")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 # Per-run time limits (the whole script has 60 s under CTest): a run that
-# never loads the model takes milliseconds; a model run ~1 s, the 16-file
+# never loads the model takes milliseconds; a model run ~0.2-1 s, the 16-file
 # batch ~3 s (more under sanitizers).
 QUICK_TIMEOUT = 15
 MODEL_TIMEOUT = 45
