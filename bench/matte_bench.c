@@ -199,7 +199,7 @@ static int find_subject(idp_ctx *ctx, const idp_image *img, idp_face *out)
     if (!faces)
         return 0;
     idp_thresholds_default(&lim);
-    if (idp__detect_faces(ctx, img, &lim, faces, &n) == IDP_OK)
+    if (idp__detect_faces(ctx, img, &lim, faces, &n, NULL) == IDP_OK)
         for (size_t i = 0; i < n && !found; i++)
             if (faces[i].is_subject) {
                 *out = faces[i];

@@ -3,6 +3,7 @@
 #include "cli_fs.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,20 +177,21 @@ void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
     }
 }
 
-void cli_print_json_error(int json, const char *file,
-                          const idp_check_options *co, idp_status st,
+void cli_print_json_error(const cli_common *co, const char *file,
+                          const idp_check_options *ck, idp_status st,
                           const char *msg)
 {
     idp_report *r = NULL;
-    if (json && idp_report_new_error(file, co, st, msg, &r) == IDP_OK)
-        cli_print_json(r);
+    if (co->json && idp_report_new_error(file, ck, st, msg, &r) == IDP_OK)
+        cli_print_json(co, r);
     idp_report_free(r);
 }
 
-int cli_print_json(const idp_report *r)
+int cli_print_json(const cli_common *co, const idp_report *r)
 {
     char *json = NULL;
-    idp_status st = idp_report_to_json(r, &json);
+    idp_status st =
+        idp_report_to_json_with(r, co->timings ? IDP_JSON_TIMINGS : 0u, &json);
     if (st != IDP_OK) {
         cli_error(NULL, "cannot write JSON: %s", idp_status_name(st));
         return CLI_INTERNAL;
@@ -197,6 +199,57 @@ int cli_print_json(const idp_report *r)
     puts(json);
     idp_free(json);
     return CLI_OK;
+}
+
+/* The stages of a timings struct, in the report's order. */
+static double *stage_at(idp_timings *t, size_t i)
+{
+    double *all[] = {&t->decode,  &t->detect, &t->landmarks,
+                     &t->segment, &t->frame,  &t->recolour,
+                     &t->encode,  &t->checks, &t->model_load};
+    return i < sizeof all / sizeof all[0] ? all[i] : NULL;
+}
+
+static const char *const stage_names[] = {"decode",  "detect", "landmarks",
+                                          "segment", "frame",  "recolour",
+                                          "encode",  "checks", "model_load"};
+
+void cli_print_timings(const cli_common *co, const idp_report *r)
+{
+    idp_timings t;
+    double *v;
+    if (!co->timings || co->json || co->verbosity == 0 ||
+        idp_report_timings(r, &t) != IDP_OK)
+        return;
+    fputs("  timings (ms):", stdout);
+    for (size_t i = 0; (v = stage_at(&t, i)) != NULL; i++)
+        if (!isnan(*v))
+            printf(" %s %.1f", stage_names[i], *v);
+    putchar('\n');
+}
+
+/* sum += add, stage by stage; a stage that ran in neither stays NAN. */
+static void add_timings(idp_timings *sum, const idp_timings *add)
+{
+    idp_timings a = *add;
+    double *s, *v;
+    for (size_t i = 0; (s = stage_at(sum, i)) && (v = stage_at(&a, i)); i++)
+        if (!isnan(*v))
+            *s = isnan(*s) ? *v : *s + *v;
+}
+
+void cli_sum_timings(idp_report *final, const idp_report *capture,
+                     const idp_made *m)
+{
+    idp_timings sum, t;
+    if (idp_report_timings(final, &sum) != IDP_OK)
+        return;
+    if (idp_report_timings(capture, &t) == IDP_OK)
+        add_timings(&sum, &t);
+    if (idp_made_timings(m, &t) == IDP_OK)
+        add_timings(&sum, &t);
+    if (idp_report_set_timings(final, &sum) != IDP_OK)
+        return;
 }
 
 static int common_option(int c, const char *arg, cli_common *co)
@@ -216,6 +269,9 @@ static int common_option(int c, const char *arg, cli_common *co)
         return 0;
     case CLI_OPT_MODEL:
         co->model = arg;
+        return 0;
+    case CLI_OPT_TIMINGS:
+        co->timings = 1;
         return 0;
     case CLI_OPT_MAX_PIXELS:
         if (cli_parse_u64(arg, 1, 1ULL << 40, &co->max_pixels))

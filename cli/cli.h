@@ -30,6 +30,7 @@ typedef struct cli_common {
     const char *model;             /* --model PATH */
     unsigned long long max_pixels; /* --max-pixels N (0: default) */
     int json;                      /* --json */
+    int timings;                   /* --timings */
     int verbosity;                 /* 0 -q, 1 default, 2 -v */
     int list_profiles;             /* --list-profiles */
 } cli_common;
@@ -43,6 +44,7 @@ enum {
     CLI_OPT_LANG,
     CLI_OPT_MODEL,
     CLI_OPT_MAX_PIXELS,
+    CLI_OPT_TIMINGS,
     CLI_OPT_TOOL = 300
 };
 
@@ -54,6 +56,7 @@ enum {
         {"lang", required_argument, NULL, CLI_OPT_LANG},                       \
         {"model", required_argument, NULL, CLI_OPT_MODEL},                     \
         {"max-pixels", required_argument, NULL, CLI_OPT_MAX_PIXELS},           \
+        {"timings", no_argument, NULL, CLI_OPT_TIMINGS},                       \
         {"quiet", no_argument, NULL, 'q'},                                     \
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, \
     {                                                                          \
@@ -108,14 +111,24 @@ void cli_print_version(FILE *f);
 void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
                       int verbosity);
 
-/* With `json`, an error report (verdict "error") for `file` on stdout:
+/* With --json, an error report (verdict "error") for `file` on stdout:
  * every input gets its JSON line, also when it fails. */
-void cli_print_json_error(int json, const char *file,
-                          const idp_check_options *co, idp_status st,
+void cli_print_json_error(const cli_common *co, const char *file,
+                          const idp_check_options *ck, idp_status st,
                           const char *msg);
 
-/* The report as one JSON line on stdout; CLI_OK or CLI_INTERNAL. */
-int cli_print_json(const idp_report *r);
+/* The report as one JSON line on stdout (with "timings" under --timings);
+ * CLI_OK or CLI_INTERNAL. */
+int cli_print_json(const cli_common *co, const idp_report *r);
+
+/* --timings without --json: one line of milliseconds per stage on stdout
+ * (nothing otherwise, or with -q). */
+void cli_print_timings(const cli_common *co, const idp_report *r);
+
+/* photo-make's timings: those of the capture check, of the making and of
+ * the final check of the written file, added stage by stage into `final`. */
+void cli_sum_timings(idp_report *final, const idp_report *capture,
+                     const idp_made *m);
 
 /* --annotate: draw report r on img (idp_report_annotate, profile p) and
  * write the PNG to `path` atomically (replacing a file only with `force`).

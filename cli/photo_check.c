@@ -45,13 +45,16 @@ static void usage(FILE *f)
         "  --lang zh|en       language of messages (default: zh when the\n"
         "                     first of LC_ALL, LC_MESSAGES, LANG that is\n"
         "                     set starts with zh, else en)\n"
-        "  --model PATH       dlib 68-point landmark model (default: "
-        "$IDP_MODEL,\n"
-        "                     then the install prefix, then /usr/share/dlib)\n"
+        "  --model PATH       face model: the compact .idp or dlib's .dat\n"
+        "                     (default: $IDP_MODEL, then the install prefix,\n"
+        "                     then /usr/share/dlib)\n"
         "  --max-pixels N     refuse images with more pixels (default\n"
         "                     100000000)\n"
         "  -q, --quiet        print no verdicts, only errors (JSON is still\n"
         "                     printed with --json); the exit code tells\n"
+        "  --timings          milliseconds per stage (decode, detect,\n"
+        "                     landmarks, segment, checks, model_load): a\n"
+        "                     \"timings\" object in --json, else one line\n"
         "  -v, --verbose      list every rule, passed and skipped too\n"
         "  -h, --help         show this help and exit\n"
         "  -V, --version      show versions and exit\n"
@@ -103,7 +106,7 @@ static int report_error(const options *o, const idp_check_options *co,
                         const char *file, idp_status st, const char *msg)
 {
     cli_error(NULL, "%s", msg);
-    cli_print_json_error(o->co.json, file, co, st, msg);
+    cli_print_json_error(&o->co, file, co, st, msg);
     return cli_exit_for(st);
 }
 
@@ -123,9 +126,10 @@ static int check_file(idp_ctx *ctx, const options *o,
     }
     rc = idp_report_verdict(r) == IDP_VERDICT_FAIL ? CLI_NONCOMPLIANT : CLI_OK;
     if (o->co.json)
-        rc = cli_worse(rc, cli_print_json(r));
+        rc = cli_worse(rc, cli_print_json(&o->co, r));
     else if (o->co.verbosity > 0)
         cli_print_report(r, file, lang, o->co.verbosity);
+    cli_print_timings(&o->co, r);
     if (o->annotate)
         rc = cli_worse(rc, cli_write_annotation(ctx, r, img, co->profile,
                                                 o->annotate, o->force));

@@ -84,13 +84,17 @@ static void usage(FILE *f)
         "  --lang zh|en         language of messages (default: zh when the\n"
         "                       first of LC_ALL, LC_MESSAGES, LANG that is\n"
         "                       set starts with zh, else en)\n"
-        "  --model PATH         dlib 68-point landmark model (default:\n"
+        "  --model PATH         face model: the compact .idp or dlib's .dat "
+        "(default:\n"
         "                       $IDP_MODEL, then the install prefix, then\n"
         "                       /usr/share/dlib)\n"
         "  --max-pixels N       refuse images with more pixels (default\n"
         "                       100000000)\n"
         "  -q, --quiet          print no verdicts, only errors (JSON is still\n"
         "                       printed with --json)\n"
+        "  --timings            milliseconds per stage, the capture check,\n"
+        "                       the making and the final check added up: a\n"
+        "                       \"timings\" object in --json, else one line\n"
         "  -v, --verbose        list every rule, passed and skipped too\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show versions and exit\n"
@@ -260,7 +264,8 @@ static int write_extras(const job *j, const idp_made *m, const idp_image *img,
 
 /* Judge the bytes written as a final photo; the report names the file. */
 static int self_check(const job *j, const char *out, const uint8_t *data,
-                      size_t len, int quality)
+                      size_t len, int quality, const idp_report *capture,
+                      const idp_made *m)
 {
     idp_check_options co = {j->mo->profile, IDP_MODE_FINAL};
     idp_image *img = NULL;
@@ -279,10 +284,12 @@ static int self_check(const job *j, const char *out, const uint8_t *data,
         return CLI_INTERNAL;
     }
     rc = idp_report_verdict(r) == IDP_VERDICT_FAIL ? CLI_NONCOMPLIANT : CLI_OK;
+    cli_sum_timings(r, capture, m);
     if (j->o->co.json)
-        rc = cli_worse(rc, cli_print_json(r));
+        rc = cli_worse(rc, cli_print_json(&j->o->co, r));
     else if (j->o->co.verbosity > 0)
         cli_print_report(r, out, j->lang, j->o->co.verbosity);
+    cli_print_timings(&j->o->co, r);
     idp_report_free(r);
     return rc;
 }
@@ -292,10 +299,11 @@ static void json_error(const job *j, const char *file, idp_status st,
                        const char *msg)
 {
     idp_check_options co = {j->mo->profile, IDP_MODE_CAPTURE};
-    cli_print_json_error(j->o->co.json, file, &co, st, msg);
+    cli_print_json_error(&j->o->co, file, &co, st, msg);
 }
 
-static int write_photo(const job *j, const idp_made *m, const char *file,
+static int write_photo(const job *j, const idp_made *m,
+                       const idp_report *capture, const char *file,
                        const char *out)
 {
     uint8_t *data = NULL;
@@ -314,7 +322,7 @@ static int write_photo(const job *j, const idp_made *m, const char *file,
         idp_free(data);
         return CLI_OUTPUT;
     }
-    rc = self_check(j, out, data, len, quality);
+    rc = self_check(j, out, data, len, quality, capture, m);
     idp_free(data);
     return rc;
 }
@@ -323,9 +331,10 @@ static int write_photo(const job *j, const idp_made *m, const char *file,
 static int refused(const job *j, const char *file, const idp_report *r)
 {
     if (j->o->co.json)
-        cli_print_json(r);
+        cli_print_json(&j->o->co, r);
     else if (j->o->co.verbosity > 0)
         cli_print_report(r, file, j->lang, j->o->co.verbosity);
+    cli_print_timings(&j->o->co, r);
     return CLI_NONCOMPLIANT;
 }
 
@@ -350,7 +359,7 @@ static int make_one(const job *j, const char *file, const char *out)
     } else if (!m) {
         rc = refused(j, file, r);
     } else {
-        rc = write_photo(j, m, file, out);
+        rc = write_photo(j, m, r, file, out);
         if (rc <= CLI_NONCOMPLIANT)
             rc = cli_worse(rc, write_extras(j, m, img, out));
     }

@@ -96,7 +96,7 @@ static idp_status detect_into(idp_ctx *ctx, const idp_image *img,
     idp_status st;
     if (!faces)
         return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
-    st = idp__detect_faces(ctx, img, &p->limits, faces, &n);
+    st = idp__detect_faces(ctx, img, &p->limits, faces, &n, &r->timings);
     if (st != IDP_OK) {
         free(faces);
         return st;
@@ -107,21 +107,27 @@ static idp_status detect_into(idp_ctx *ctx, const idp_image *img,
 }
 
 /* Everything measured before the rules run: faces, the subject's
- * measurements, matte and crop, the colour statistics. */
+ * measurements, matte and crop, the colour statistics. The time outside
+ * detection and segmentation counts as the checks'. */
 static idp_status measure(idp_ctx *ctx, const idp_image *img,
                           const idp_profile *p, idp_report *r)
 {
     const idp_face *subject;
+    double t0, seg = 0;
     idp_status st = detect_into(ctx, img, p, r);
     if (st != IDP_OK)
         return st;
+    t0 = idp__now_ms();
     r->has_image = 1;
     r->info = img->info;
     empty_measurements(&r->m);
     subject = find_subject(r);
     if (subject) {
         measure_subject(img, subject, &r->m);
+        seg = idp__now_ms();
         st = segment_subject(ctx, img, subject, r);
+        seg = idp__now_ms() - seg;
+        r->timings.segment = seg;
         if (st != IDP_OK)
             return st;
         idp__plan_crop(p, &r->m, img->height, &r->plan);
@@ -129,6 +135,7 @@ static idp_status measure(idp_ctx *ctx, const idp_image *img,
     idp__colour_stats(img->pixels, img->width, img->height, img->stride,
                       &r->m.colourfulness, &r->m.hue_spread);
     r->m.scale = (double)img->height / p->height;
+    r->timings.checks = idp__now_ms() - t0 - seg;
     return IDP_OK;
 }
 
@@ -157,6 +164,7 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
     idp_check_options o = {idp_profile_default(), IDP_MODE_FINAL};
     idp_report *r = NULL;
     idp_status st;
+    double t0;
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
@@ -173,7 +181,10 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
         idp_report_free(r);
         return st;
     }
+    t0 = idp__now_ms();
     run_rules(img, &o, r);
+    r->timings.checks += idp__now_ms() - t0;
+    r->timings.decode = img->decode_ms;
     *out = r;
     return IDP_OK;
 }

@@ -1,12 +1,18 @@
 /* ctx.c - the context: settings, model search order, the lazy face bridge. */
 #include "face_dlib.h"
 #include "idp_internal.h"
+#include "shape_model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IDP_MODEL_NAME
 #define IDP_MODEL_NAME "shape_predictor_68_face_landmarks.dat"
+#endif
+#ifndef IDP_COMPACT_MODEL_NAME
+#define IDP_COMPACT_MODEL_NAME "shape_predictor_68_face_landmarks.idp"
 #endif
 #ifndef IDP_INSTALL_DATADIR
 #define IDP_INSTALL_DATADIR "/usr/local/share/idphoto"
@@ -32,6 +38,7 @@ void idp_ctx_free(idp_ctx *ctx)
     if (!ctx)
         return;
     idp__bridge_free(ctx->bridge);
+    idp__shape_model_close(ctx->shape);
     free(ctx);
 }
 
@@ -66,7 +73,7 @@ static int readable(const char *path)
 static idp_status locate_model(idp_ctx *ctx)
 {
     const char *env = getenv("IDP_MODEL");
-    char cand[2][IDP__PATH_LEN];
+    char cand[3][IDP__PATH_LEN];
     int i;
     if (ctx->model_explicit) {
         if (readable(ctx->model_path))
@@ -82,10 +89,12 @@ static idp_status locate_model(idp_ctx *ctx)
                          "%s: cannot read face model (from IDP_MODEL)", env);
     }
     snprintf(cand[0], sizeof cand[0], "%s/models/%s", IDP_INSTALL_DATADIR,
+             IDP_COMPACT_MODEL_NAME);
+    snprintf(cand[1], sizeof cand[1], "%s/models/%s", IDP_INSTALL_DATADIR,
              IDP_MODEL_NAME);
-    snprintf(cand[1], sizeof cand[1], "%s/%s", DEBIAN_MODEL_DIR,
+    snprintf(cand[2], sizeof cand[2], "%s/%s", DEBIAN_MODEL_DIR,
              IDP_MODEL_NAME);
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 3; i++) {
         if (readable(cand[i])) {
             idp__strlcpy(ctx->model_path, cand[i], sizeof ctx->model_path);
             return IDP_OK;
@@ -93,9 +102,9 @@ static idp_status locate_model(idp_ctx *ctx)
     }
     ctx->model_path[0] = '\0';
     return idp__fail(ctx, IDP_E_MODEL,
-                     "face model %s not found (searched --model, IDP_MODEL, "
-                     "%s, %s; install Debian's libdlib-data)",
-                     IDP_MODEL_NAME, cand[0], cand[1]);
+                     "face model not found (searched --model, IDP_MODEL, "
+                     "%s, %s, %s; install Debian's libdlib-data)",
+                     cand[0], cand[1], cand[2]);
 }
 
 idp_status idp_ctx_model_path(idp_ctx *ctx, const char **path)
@@ -110,19 +119,87 @@ idp_status idp_ctx_model_path(idp_ctx *ctx, const char **path)
     return st;
 }
 
+double idp__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* 1 when the file starts with the compact model's magic. */
+static int is_compact(const char *path)
+{
+    uint8_t head[8];
+    size_t n = 0;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        n = fread(head, 1, sizeof head, f);
+        fclose(f);
+    }
+    return idp__model_is_compact(head, n);
+}
+
+static idp_status load_compact(idp_ctx *ctx)
+{
+    idp_status st = idp__shape_model_open(ctx->model_path, &ctx->shape,
+                                          ctx->error, sizeof ctx->error);
+    if (st != IDP_OK)
+        return st;
+    return idp__bridge_new(ctx->shape->detector,
+                           (size_t)ctx->shape->h.detector_bytes, &ctx->bridge,
+                           ctx->error, sizeof ctx->error);
+}
+
+static idp_status load_dlib(idp_ctx *ctx)
+{
+    idp_status st =
+        idp__bridge_new(NULL, 0, &ctx->bridge, ctx->error, sizeof ctx->error);
+    if (st != IDP_OK)
+        return st;
+    return idp__bridge_read_dlib(ctx->bridge, ctx->model_path, ctx->error,
+                                 sizeof ctx->error);
+}
+
+/* Load what the model path holds; nothing is kept when it fails. */
+static idp_status load_model(idp_ctx *ctx)
+{
+    double t0 = idp__now_ms();
+    idp_status st = locate_model(ctx);
+    if (st == IDP_OK)
+        st = is_compact(ctx->model_path) ? load_compact(ctx) : load_dlib(ctx);
+    if (st != IDP_OK) {
+        idp__bridge_free(ctx->bridge);
+        idp__shape_model_close(ctx->shape);
+        ctx->bridge = NULL;
+        ctx->shape = NULL;
+        return st;
+    }
+    ctx->model_load_ms = idp__now_ms() - t0;
+    return IDP_OK;
+}
+
 idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out)
 {
     idp_status st;
     *out = NULL;
     if (!ctx->bridge) {
-        st = locate_model(ctx);
-        if (st != IDP_OK)
-            return st;
-        st = idp__bridge_new(ctx->model_path, &ctx->bridge, ctx->error,
-                             sizeof ctx->error);
+        st = load_model(ctx);
         if (st != IDP_OK)
             return st;
     }
     *out = ctx->bridge;
     return IDP_OK;
+}
+
+idp_status idp__ctx_landmarks(idp_ctx *ctx, const uint8_t *grey, int w, int h,
+                              size_t stride, idp_rect box,
+                              idp_point pts[IDP_LANDMARKS])
+{
+    long rect[4];
+    if (!ctx->shape)
+        return idp__bridge_landmarks(ctx->bridge, grey, w, h, stride, box, pts,
+                                     ctx->error, sizeof ctx->error);
+    idp__face_rect(box, rect);
+    return idp__shape_predict(ctx->shape, grey, w, h, stride, rect, pts,
+                              ctx->error, sizeof ctx->error);
 }

@@ -94,8 +94,7 @@ static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
     return st;
 }
 
-static idp_status fit_landmarks(idp_ctx *ctx, struct idp__face_bridge *b,
-                                const idp_image *img, idp_face *f)
+static idp_status fit_landmarks(idp_ctx *ctx, const idp_image *img, idp_face *f)
 {
     double s = fmin(1.0, LANDMARK_FACE_PX / fmax(1.0, f->box.w));
     idp_rect roi = {floor(f->box.x - f->box.w * 0.5),
@@ -115,8 +114,7 @@ static idp_status fit_landmarks(idp_ctx *ctx, struct idp__face_bridge *b,
     box.y = (f->box.y - roi.y) * s;
     box.w = f->box.w * s;
     box.h = f->box.h * s;
-    st = idp__bridge_landmarks(b, g, w, h, (size_t)w, box, f->landmarks,
-                               ctx->error, sizeof ctx->error);
+    st = idp__ctx_landmarks(ctx, g, w, h, (size_t)w, box, f->landmarks);
     free(g);
     for (int i = 0; st == IDP_OK && i < IDP_LANDMARKS; i++) {
         f->landmarks[i].x = f->landmarks[i].x / s + roi.x;
@@ -125,25 +123,43 @@ static idp_status fit_landmarks(idp_ctx *ctx, struct idp__face_bridge *b,
     return st;
 }
 
+/* Milliseconds since *t0, which moves to now. */
+static double lap(double *t0)
+{
+    double now = idp__now_ms(), ms = now - *t0;
+    *t0 = now;
+    return ms;
+}
+
 idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
                              const idp_thresholds *lim, idp_face *faces,
-                             size_t *n_out)
+                             size_t *n_out, idp_timings *t)
 {
     idp__detection dets[IDP__MAX_FACES];
     struct idp__face_bridge *b = NULL;
     size_t n = 0, i;
+    int loaded = ctx->bridge != NULL;
+    double t0 = idp__now_ms(), ms[3];
     idp_status st = idp__ctx_face_bridge(ctx, &b);
     *n_out = 0;
+    ms[0] = lap(&t0);
     if (st == IDP_OK)
         st = run_detector(ctx, b, img, lim->second_face_ratio, dets, &n);
+    ms[1] = lap(&t0);
     for (i = 0; st == IDP_OK && i < n; i++) {
         memset(&faces[i], 0, sizeof faces[i]);
         faces[i].box = dets[i].box;
         faces[i].score = dets[i].score;
-        st = fit_landmarks(ctx, b, img, &faces[i]);
+        st = fit_landmarks(ctx, img, &faces[i]);
     }
+    ms[2] = lap(&t0);
     if (st != IDP_OK)
         return st;
+    if (t) {
+        t->model_load = loaded ? 0.0 : ms[0];
+        t->detect = ms[1];
+        t->landmarks = ms[2];
+    }
     idp__faces_classify(faces, n, lim->second_face_ratio);
     *n_out = n;
     return IDP_OK;

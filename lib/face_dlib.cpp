@@ -12,11 +12,17 @@
  * interface (no copy); only an upsampled image is allocated here.
  */
 #include "face_dlib.h"
+#include "shape_model.h"
 
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_processing/shape_predictor.h>
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/serialize.h>
+
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include <algorithm>
 #include <cerrno>
@@ -32,7 +38,7 @@
 
 struct idp__face_bridge {
     dlib::frontal_face_detector detector;
-    dlib::shape_predictor predictor;
+    std::unique_ptr<dlib::shape_predictor> predictor; /* the .dat, if read */
 };
 
 namespace
@@ -169,19 +175,25 @@ idp_status read_predictor(const char *path, dlib::shape_predictor &sp,
     return IDP_OK;
 }
 
-idp_status load(const char *path, idp__face_bridge **out, char *err,
-                size_t err_len)
+/* A read-only istream over borrowed bytes (the mapped model). */
+struct memory_buf : std::streambuf {
+    memory_buf(const void *p, size_t n)
+    {
+        char *c = static_cast<char *>(const_cast<void *>(p));
+        setg(c, c, c + n);
+    }
+};
+
+void read_detector(const void *blob, size_t n,
+                   dlib::frontal_face_detector &detector)
 {
-    idp_status s = check_readable(path, err, err_len);
-    if (s != IDP_OK)
-        return s;
-    std::unique_ptr<idp__face_bridge> b(new idp__face_bridge());
-    s = read_predictor(path, b->predictor, err, err_len);
-    if (s != IDP_OK)
-        return s;
-    b->detector = dlib::get_frontal_face_detector();
-    *out = b.release();
-    return IDP_OK;
+    if (blob == NULL) {
+        detector = dlib::get_frontal_face_detector();
+        return;
+    }
+    memory_buf buf(blob, n);
+    std::istream in(&buf);
+    dlib::deserialize(detector, in);
 }
 
 /* Common argument checks of detect and landmarks; who names the caller. */
@@ -295,12 +307,15 @@ idp_status landmarks(idp__face_bridge *b, const uint8_t *grey, int w, int h,
     if (pts == NULL || !box_ok(box))
         return fail(err, err_len, IDP_E_INVALID_ARG, "%s: %s", who,
                     pts == NULL ? "points are null" : "bad face box");
+    if (!b->predictor)
+        return fail(err, err_len, IDP_E_INVALID_ARG,
+                    "%s: no dlib model was read", who);
 
-    dlib::rectangle r(std::lround(box.x), std::lround(box.y),
-                      std::lround(box.x + box.w) - 1,
-                      std::lround(box.y + box.h) - 1);
+    long rect[4];
+    idp__face_rect(box, rect);
+    dlib::rectangle r(rect[0], rect[1], rect[2], rect[3]);
     dlib::full_object_detection shape =
-        b->predictor(make_view(grey, w, h, stride), r);
+        (*b->predictor)(make_view(grey, w, h, stride), r);
     for (unsigned long i = 0; i < IDP_LANDMARKS; i++) {
         pts[i].x = (double)shape.part(i).x();
         pts[i].y = (double)shape.part(i).y();
@@ -308,22 +323,212 @@ idp_status landmarks(idp__face_bridge *b, const uint8_t *grey, int w, int h,
     return IDP_OK;
 }
 
+/* ---- idp__bridge_convert: the .dat as the compact model (shape_model.h) */
+
+/* The parts of dlib's shape_predictor serialisation (version 1), read
+ * field by field since the members are private. */
+struct dlib_model {
+    dlib::matrix<float, 0, 1> initial;
+    std::vector<std::vector<dlib::impl::regression_tree>> forests;
+    std::vector<std::vector<unsigned long>> anchors;
+    std::vector<std::vector<dlib::vector<float, 2>>> deltas;
+};
+
+void read_dlib_model(const char *path, dlib_model &m)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot open it");
+    int version = 0;
+    dlib::deserialize(version, in);
+    if (version != 1)
+        throw std::runtime_error("not a dlib shape_predictor (version 1)");
+    dlib::deserialize(m.initial, in);
+    dlib::deserialize(m.forests, in);
+    dlib::deserialize(m.anchors, in);
+    dlib::deserialize(m.deltas, in);
+}
+
+/* The counts of the header; throws unless every tree is full, of one
+ * depth, and every level has the same numbers of trees and pixels. */
+idp__model_header header_of(const dlib_model &m)
+{
+    idp__model_header h;
+    std::memset(&h, 0, sizeof h);
+    std::memcpy(h.magic, IDP__MODEL_MAGIC, 8);
+    h.version = IDP__MODEL_VERSION;
+    h.header_size = IDP__MODEL_HEADER_SIZE;
+    h.parts = (uint32_t)(m.initial.size() / 2);
+    h.cascades = (uint32_t)m.forests.size();
+    if (h.cascades == 0 || m.anchors.size() != h.cascades ||
+        m.deltas.size() != h.cascades || m.forests[0].empty())
+        throw std::runtime_error("inconsistent cascade counts");
+    h.trees = (uint32_t)m.forests[0].size();
+    h.pixels = (uint32_t)m.anchors[0].size();
+    size_t leaves = m.forests[0][0].leaf_values.size();
+    while (((size_t)1 << h.depth) < leaves)
+        h.depth++;
+    for (size_t c = 0; c < h.cascades; c++) {
+        if (m.forests[c].size() != h.trees || m.anchors[c].size() != h.pixels ||
+            m.deltas[c].size() != h.pixels)
+            throw std::runtime_error("levels of different sizes");
+        for (const dlib::impl::regression_tree &t : m.forests[c]) {
+            if (t.leaf_values.size() != leaves || t.splits.size() != leaves - 1)
+                throw std::runtime_error("trees of different depths");
+            for (const dlib::matrix<float, 0, 1> &v : t.leaf_values)
+                if ((size_t)v.size() != 2u * h.parts)
+                    throw std::runtime_error("a leaf of the wrong size");
+        }
+    }
+    if (((size_t)1 << h.depth) != leaves)
+        throw std::runtime_error("trees are not full");
+    return h;
+}
+
+template <typename T> void put(std::vector<uint8_t> &out, uint64_t off, T v)
+{
+    std::memcpy(out.data() + off, &v, sizeof v);
+}
+
+/* Fill the sections of the file image after the header. */
+void fill_sections(const dlib_model &m, const std::string &det,
+                   const idp__model_layout &l, std::vector<uint8_t> &out)
+{
+    const idp__model_header *h =
+        reinterpret_cast<const idp__model_header *>(out.data());
+    for (uint32_t i = 0; i < 2 * h->parts; i++)
+        put<float>(out, l.shape + 4u * i, m.initial(i));
+    uint64_t a = l.anchors, d = l.deltas, sp = l.splits, lv = l.leaves;
+    for (uint32_t c = 0; c < h->cascades; c++) {
+        for (uint32_t i = 0; i < h->pixels; i++, a += 4, d += 8) {
+            put<uint32_t>(out, a, (uint32_t)m.anchors[c][i]);
+            put<float>(out, d, m.deltas[c][i].x());
+            put<float>(out, d + 4, m.deltas[c][i].y());
+        }
+        for (const dlib::impl::regression_tree &t : m.forests[c]) {
+            for (const dlib::impl::split_feature &f : t.splits) {
+                idp__model_split s = {(uint32_t)f.idx1, (uint32_t)f.idx2,
+                                      f.thresh};
+                if (f.idx1 >= h->pixels || f.idx2 >= h->pixels)
+                    throw std::runtime_error("a split index out of range");
+                put(out, sp, s);
+                sp += sizeof s;
+            }
+            for (const dlib::matrix<float, 0, 1> &v : t.leaf_values)
+                for (long k = 0; k < v.size(); k++, lv += 4)
+                    put<float>(out, lv, v(k));
+        }
+    }
+    std::memcpy(out.data() + l.detector, det.data(), det.size());
+}
+
+std::vector<uint8_t> compact_image(const char *path)
+{
+    dlib_model m;
+    read_dlib_model(path, m);
+    idp__model_header h = header_of(m);
+    std::ostringstream det;
+    dlib::serialize(dlib::get_frontal_face_detector(), det);
+    h.detector_bytes = det.str().size();
+    std::ifstream src(path, std::ios::binary | std::ios::ate);
+    h.source_size = (uint64_t)src.tellg();
+    idp__model_layout l;
+    if (idp__model_layout_of(&h, &l) != 0 || h.parts != IDP_LANDMARKS)
+        throw std::runtime_error("counts outside the compact format's range");
+    h.file_size = l.end;
+    std::vector<uint8_t> out(l.end, 0);
+    std::memcpy(out.data(), &h, sizeof h);
+    fill_sections(m, det.str(), l, out);
+    h.leaf_checksum =
+        idp__fnv1a64(IDP__FNV_OFFSET, out.data() + l.leaves, l.end - l.leaves);
+    h.meta_checksum = idp__model_meta_checksum(out.data(), &l);
+    std::memcpy(out.data(), &h, sizeof h);
+    return out;
+}
+
+void write_file(const char *path, const std::vector<uint8_t> &bytes)
+{
+    std::string tmp = std::string(path) + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f.write(reinterpret_cast<const char *>(bytes.data()),
+                (std::streamsize)bytes.size());
+        f.close();
+        if (!f)
+            throw std::runtime_error("cannot write " + tmp);
+    }
+    if (std::rename(tmp.c_str(), path) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(std::string("cannot rename to ") + path);
+    }
+}
+
 } // namespace
 
-extern "C" idp_status idp__bridge_new(const char *model_path,
+extern "C" idp_status idp__bridge_convert(const char *dat_path,
+                                          const char *out_path, char *err,
+                                          size_t err_len) noexcept
+{
+    const char *path = or_null(dat_path);
+    try {
+        if (dat_path == NULL || out_path == NULL)
+            return fail(err, err_len, IDP_E_INVALID_ARG, "convert: null path");
+        write_file(out_path, compact_image(dat_path));
+        return IDP_OK;
+    } catch (const std::bad_alloc &) {
+        return fail(err, err_len, IDP_E_NOMEM, "%s: out of memory", path);
+    } catch (const std::exception &e) {
+        return fail(err, err_len, IDP_E_MODEL, "%s: cannot convert: %s", path,
+                    dlib_reason(e.what()));
+    } catch (...) {
+        return fail(err, err_len, IDP_E_INTERNAL,
+                    "%s: cannot convert: unknown exception", path);
+    }
+}
+
+extern "C" idp_status idp__bridge_new(const void *detector, size_t n,
                                       idp__face_bridge **out, char *err,
                                       size_t err_len) noexcept
 {
-    const char *path = or_null(model_path);
     try {
         if (out == NULL)
             return fail(err, err_len, IDP_E_INVALID_ARG,
-                        "%s: face model: output is null", path);
+                        "face detector: output is null");
         *out = NULL;
-        if (model_path == NULL)
+        std::unique_ptr<idp__face_bridge> b(new idp__face_bridge());
+        read_detector(detector, n, b->detector);
+        *out = b.release();
+        return IDP_OK;
+    } catch (const std::bad_alloc &) {
+        return fail(err, err_len, IDP_E_MODEL,
+                    "face detector: out of memory (corrupt model?)");
+    } catch (const std::exception &e) {
+        return fail(err, err_len, IDP_E_MODEL,
+                    "face detector: cannot read it from the model: %s",
+                    dlib_reason(e.what()));
+    } catch (...) {
+        return fail(err, err_len, IDP_E_INTERNAL,
+                    "face detector: unknown exception");
+    }
+}
+
+extern "C" idp_status idp__bridge_read_dlib(idp__face_bridge *b,
+                                            const char *model_path, char *err,
+                                            size_t err_len) noexcept
+{
+    const char *path = or_null(model_path);
+    try {
+        if (b == NULL || model_path == NULL)
             return fail(err, err_len, IDP_E_INVALID_ARG,
-                        "face model: path is null");
-        return load(model_path, out, err, err_len);
+                        "%s: face model: null argument", path);
+        idp_status s = check_readable(path, err, err_len);
+        if (s != IDP_OK)
+            return s;
+        std::unique_ptr<dlib::shape_predictor> sp(new dlib::shape_predictor());
+        s = read_predictor(path, *sp, err, err_len);
+        if (s == IDP_OK)
+            b->predictor = std::move(sp);
+        return s;
     } catch (const std::bad_alloc &) {
         return fail(err, err_len, IDP_E_NOMEM,
                     "%s: out of memory loading face model", path);

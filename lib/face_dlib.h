@@ -23,11 +23,27 @@ extern "C" {
 
 typedef struct idp__face_bridge idp__face_bridge;
 
-/* Load the HOG frontal face detector and the 68-point shape predictor
- * stored at `model_path`. IDP_E_MODEL when the file is missing or corrupt,
- * IDP_E_NOMEM, IDP_E_INTERNAL. */
-idp_status idp__bridge_new(const char *model_path, idp__face_bridge **out,
-                           char *err, size_t err_len) IDP__NOEXCEPT;
+/* A bridge holding dlib's HOG frontal face detector, read from
+ * `detector` (n bytes of dlib::serialize(frontal_face_detector), e.g. from
+ * the compact model) or, when `detector` is NULL, dlib's built-in copy
+ * (dlib::get_frontal_face_detector(), ~270 ms: it decompresses). A
+ * corrupt detector is IDP_E_MODEL; IDP_E_NOMEM, IDP_E_INTERNAL. */
+idp_status idp__bridge_new(const void *detector, size_t n,
+                           idp__face_bridge **out, char *err,
+                           size_t err_len) IDP__NOEXCEPT;
+
+/* Read dlib's own 68-point shape predictor file (the .dat, ~0.5 s) into
+ * the bridge, for idp__bridge_landmarks(). IDP_E_MODEL when the file is
+ * missing or corrupt, IDP_E_NOMEM, IDP_E_INTERNAL. */
+idp_status idp__bridge_read_dlib(idp__face_bridge *b, const char *model_path,
+                                 char *err, size_t err_len) IDP__NOEXCEPT;
+
+/* Convert dlib's .dat at `dat_path` into the compact model (shape_model.h)
+ * written atomically at `out_path`, with dlib's built-in face detector
+ * serialised into it. IDP_E_MODEL, IDP_E_NOMEM, IDP_E_INTERNAL. */
+idp_status idp__bridge_convert(const char *dat_path, const char *out_path,
+                               char *err, size_t err_len) IDP__NOEXCEPT;
+
 void idp__bridge_free(idp__face_bridge *b) IDP__NOEXCEPT;
 
 /* Detect faces in an 8-bit grey image (rows `stride` bytes apart).
@@ -43,7 +59,9 @@ idp_status idp__bridge_detect(idp__face_bridge *b, const uint8_t *grey, int w,
                               size_t err_len) IDP__NOEXCEPT;
 
 /* Fit the 68 landmarks inside `box` (image coordinates) of an 8-bit grey
- * image. Points are written to pts[0..67] in image coordinates. */
+ * image with the dlib predictor read by idp__bridge_read_dlib() (else
+ * IDP_E_INVALID_ARG). Points are written to pts[0..67] in image
+ * coordinates. */
 idp_status idp__bridge_landmarks(idp__face_bridge *b, const uint8_t *grey,
                                  int w, int h, size_t stride, idp_rect box,
                                  idp_point pts[IDP_LANDMARKS], char *err,

@@ -24,6 +24,7 @@
 
 struct idp__face_bridge;
 struct idp__matte;
+struct idp__shape_model;
 
 struct idp_ctx {
     char error[IDP__ERROR_LEN];
@@ -31,6 +32,8 @@ struct idp_ctx {
     int model_explicit;             /* set by idp_ctx_set_model() */
     uint64_t max_pixels;
     struct idp__face_bridge *bridge; /* loaded on first detection */
+    struct idp__shape_model *shape;  /* the compact model, when used */
+    double model_load_ms;            /* what the load took; 0 before */
 };
 
 struct idp_image {
@@ -39,6 +42,7 @@ struct idp_image {
     int width, height;
     idp_image_info info;
     char *name;
+    double decode_ms; /* what loading it took; NAN when made in memory */
 };
 
 /* Start libvips once per process (thread-safe). */
@@ -76,6 +80,15 @@ idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
 /* Make sure ctx->bridge is loaded (model search order, lazy load). */
 idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out);
 
+/* The 68 landmarks in `box` of an 8-bit grey image, with the loaded model
+ * (the compact one in C, or dlib's .dat through the bridge). */
+idp_status idp__ctx_landmarks(idp_ctx *ctx, const uint8_t *grey, int w, int h,
+                              size_t stride, idp_rect box,
+                              idp_point pts[IDP_LANDMARKS]);
+
+/* Milliseconds on a monotonic clock (for the report's timings). */
+double idp__now_ms(void);
+
 /* Detection result before landmarks, in detector-image coordinates. */
 typedef struct idp__detection {
     idp_rect box;
@@ -86,10 +99,12 @@ typedef struct idp__detection {
 
 /* Detect every face of `img` and fit 68 landmarks to each; faces sorted by
  * box area, largest first; subject and "counted" flags set by
- * idp__faces_classify(). *n_out <= IDP__MAX_FACES. */
+ * idp__faces_classify(). *n_out <= IDP__MAX_FACES. `t` (may be NULL)
+ * receives the milliseconds of model_load (0 when already loaded), detect
+ * and landmarks. */
 idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
                              const idp_thresholds *lim, idp_face *faces,
-                             size_t *n_out);
+                             size_t *n_out, idp_timings *t);
 
 /* Add the detections `add` of another pass to dets (capacity cap): a box
  * overlapping one already there by more than half of the smaller box is
@@ -177,7 +192,11 @@ struct idp_report {
     char *output_path;        /* photo-make's output, when set */
     int64_t output_bytes;
     int output_w, output_h, output_quality;
+    idp_timings timings; /* ms per stage, NAN for a stage not run */
 };
+
+/* Every stage of `t` NAN (not run). */
+void idp__timings_clear(idp_timings *t);
 
 /* An empty report (verdict pass, no checks) for `file`. */
 idp_status idp__report_new(const char *file, const idp_check_options *opt,
@@ -297,6 +316,10 @@ void idp__box_blur(float *p, int w, int h, int r, float *tmp);
  * Returns 0, or -1 out of memory. */
 int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
                    int w, int h, idp_rgb target, uint8_t *out, uint8_t *fg);
+
+/* The made photo's timings, writable through a const idp_made (the
+ * encoders add theirs). */
+idp_timings *idp__made_timings_slot(const idp_made *m);
 
 /* What made_encode.c reads of a made photo (make.c owns the struct). */
 idp_status idp__made_view(const idp_made *m, const idp_image **photo,

@@ -220,6 +220,7 @@ idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
     const char *format;
     VipsImage *src;
     idp_status st;
+    double t0 = idp__now_ms();
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
@@ -248,6 +249,8 @@ idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
         return vips_fail(ctx, IDP_E_DECODE, path, "cannot read image");
     st = finish_load(ctx, src, path, format, (int64_t)sb.st_size, out);
     g_object_unref(src);
+    if (st == IDP_OK)
+        (*out)->decode_ms = idp__now_ms() - t0;
     return st;
 }
 
@@ -257,6 +260,7 @@ idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
     const char *format;
     VipsImage *src;
     idp_status st;
+    double t0 = idp__now_ms();
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
@@ -279,6 +283,8 @@ idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
         return vips_fail(ctx, IDP_E_DECODE, name, "cannot read image");
     st = finish_load(ctx, src, name, format, (int64_t)len, out);
     g_object_unref(src);
+    if (st == IDP_OK)
+        (*out)->decode_ms = idp__now_ms() - t0;
     return st;
 }
 

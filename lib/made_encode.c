@@ -23,6 +23,7 @@ idp_status idp_made_jpeg(idp_ctx *ctx, const idp_made *m, uint8_t **data,
     idp__jpeg_target t;
     idp__encoded e = {NULL, 0, 0, 0};
     idp_status st;
+    double t0 = idp__now_ms();
     if (!data || !len || !quality || !in_band)
         return IDP_E_INVALID_ARG;
     *data = NULL;
@@ -37,6 +38,7 @@ idp_status idp_made_jpeg(idp_ctx *ctx, const idp_made *m, uint8_t **data,
                           photo->stride, &t, &e);
     if (st != IDP_OK)
         return st;
+    idp__made_timings_slot(m)->encode = idp__now_ms() - t0;
     *data = e.data;
     *len = e.len;
     *quality = e.quality;

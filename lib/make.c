@@ -22,6 +22,7 @@ struct idp_made {
     idp__matte *matte;   /* of the input, for idp_made_matte_png */
     idp_rect crop;       /* in input pixels */
     idp_profile profile;
+    idp_timings *timings; /* frame, recolour; encode by idp_made_jpeg */
 };
 
 void idp_made_free(idp_made *m)
@@ -32,7 +33,21 @@ void idp_made_free(idp_made *m)
     free(m->alpha);
     free(m->foreground);
     idp__matte_free(m->matte);
+    free(m->timings);
     free(m);
+}
+
+idp_timings *idp__made_timings_slot(const idp_made *m)
+{
+    return m ? m->timings : NULL;
+}
+
+idp_status idp_made_timings(const idp_made *m, idp_timings *out)
+{
+    if (!m || !out || !m->timings)
+        return IDP_E_INVALID_ARG;
+    *out = *m->timings;
+    return IDP_OK;
 }
 
 idp_status idp__made_view(const idp_made *m, const idp_image **photo,
@@ -101,6 +116,7 @@ static idp_status new_photo(int w, int h, const char *name, idp_image **out)
     img->info.bands = 3;
     img->info.bits = 8;
     img->info.orientation = 1;
+    img->decode_ms = NAN; /* made in memory, not decoded */
     idp__strlcpy(img->info.format, "raw", sizeof img->info.format);
     idp__strlcpy(img->info.interpretation, "srgb",
                  sizeof img->info.interpretation);
@@ -123,8 +139,11 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
         st = IDP_E_NOMEM;
     if (st == IDP_OK)
         st = new_photo(w, h, idp_image_name(img), &m->photo);
+    double t0 = idp__now_ms();
     if (st == IDP_OK)
         st = idp__image_region(ctx, img, m->crop, w, h, rgb);
+    m->timings->frame = idp__now_ms() - t0;
+    t0 = idp__now_ms();
     if (st == IDP_OK)
         st = idp__matte_render(ctx, m->matte, img, m->crop, w, h, m->alpha);
     if (st == IDP_OK && !(wall = wall_grid(m->matte, m->crop, w, h)))
@@ -132,6 +151,7 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
     if (st == IDP_OK && idp__composite(rgb, m->alpha, wall, w, h, target,
                                        m->photo->pixels, m->foreground))
         st = IDP_E_NOMEM;
+    m->timings->recolour = idp__now_ms() - t0;
     free(wall);
     free(rgb);
     if (st == IDP_E_NOMEM)
@@ -167,10 +187,12 @@ static idp_status start(const idp_report *r, const idp_profile *p,
         return IDP_E_NOMEM;
     m->profile = *p;
     m->matte = matte_copy(r->matte);
-    if (!m->matte) {
-        free(m);
+    m->timings = malloc(sizeof *m->timings);
+    if (!m->matte || !m->timings) {
+        idp_made_free(m);
         return IDP_E_NOMEM;
     }
+    idp__timings_clear(m->timings);
     m->crop = r->plan.crop;
     *out = m;
     return IDP_OK;

@@ -22,7 +22,33 @@ idp_status idp__report_new(const char *file, const idp_check_options *opt,
     idp__strlcpy(r->profile, p->id, sizeof r->profile);
     r->mode = opt ? opt->mode : IDP_MODE_FINAL;
     r->verdict = IDP_VERDICT_PASS;
+    idp__timings_clear(&r->timings);
     *out = r;
+    return IDP_OK;
+}
+
+void idp__timings_clear(idp_timings *t)
+{
+    double *stage[] = {&t->decode,  &t->detect, &t->landmarks,
+                       &t->segment, &t->frame,  &t->recolour,
+                       &t->encode,  &t->checks, &t->model_load};
+    for (size_t i = 0; i < sizeof stage / sizeof stage[0]; i++)
+        *stage[i] = NAN;
+}
+
+idp_status idp_report_timings(const idp_report *r, idp_timings *out)
+{
+    if (!r || !out)
+        return IDP_E_INVALID_ARG;
+    *out = r->timings;
+    return IDP_OK;
+}
+
+idp_status idp_report_set_timings(idp_report *r, const idp_timings *t)
+{
+    if (!r || !t)
+        return IDP_E_INVALID_ARG;
+    r->timings = *t;
     return IDP_OK;
 }
 

@@ -220,7 +220,28 @@ static void add_body(cJSON *o, const idp_report *r)
     add_output(o, r);
 }
 
+/* "timings": ms per stage in a fixed order, null for a stage not run. */
+static void add_timings(cJSON *o, const idp_timings *t)
+{
+    cJSON *j = cJSON_AddObjectToObject(o, "timings");
+    add_num(j, "decode", t->decode);
+    add_num(j, "detect", t->detect);
+    add_num(j, "landmarks", t->landmarks);
+    add_num(j, "segment", t->segment);
+    add_num(j, "frame", t->frame);
+    add_num(j, "recolour", t->recolour);
+    add_num(j, "encode", t->encode);
+    add_num(j, "checks", t->checks);
+    add_num(j, "model_load", t->model_load);
+}
+
 idp_status idp_report_to_json(const idp_report *r, char **json)
+{
+    return idp_report_to_json_with(r, 0, json);
+}
+
+idp_status idp_report_to_json_with(const idp_report *r, unsigned flags,
+                                   char **json)
 {
     cJSON *o;
     if (!json)
@@ -239,6 +260,8 @@ idp_status idp_report_to_json(const idp_report *r, char **json)
     cJSON_AddStringToObject(o, "verdict", idp_verdict_name(r->verdict));
     add_error(o, r);
     add_body(o, r);
+    if (flags & IDP_JSON_TIMINGS)
+        add_timings(o, &r->timings);
     *json = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return *json ? IDP_OK : IDP_E_NOMEM;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh - install what idphoto needs from Debian's packages, check the
-# face model, generate the samples and build. Idempotent: a second run only
-# rebuilds what changed. Run as root, or as a user who can sudo.
+# face model, generate the samples and build (the build also converts the
+# model into the compact one the tools load in milliseconds, which is then
+# verified whole). Idempotent: a second run only rebuilds what changed. Run
+# as root, or as a user who can sudo.
 #
 #   scripts/setup.sh            # packages + samples + build in ./build
 #   IDP_WERROR=ON scripts/setup.sh   # warnings as errors (CI)
@@ -64,6 +66,9 @@ build() {
         ${IDP_SANITIZE:+-DIDP_SANITIZE="$IDP_SANITIZE"} >/dev/null
     cmake --build "$build" -j"$(nproc)"
     say "built in $build"
+    # every byte of the compact model, leaf values included (models/README.md)
+    "$build/models/idp-model-convert" --verify \
+        "$build/models/shape_predictor_68_face_landmarks.idp"
 }
 
 install_packages

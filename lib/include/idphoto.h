@@ -118,12 +118,18 @@ IDP_API void idp_ctx_free(idp_ctx *ctx);
 IDP_API const char *idp_ctx_error(const idp_ctx *ctx);
 
 /*
- * Face landmark model (dlib 68-point shape predictor). When no path is set,
- * the first existing file of this search order is used:
+ * Face model: dlib's 68-point shape predictor, either as idphoto's compact
+ * file (shape_predictor_68_face_landmarks.idp, made from dlib's at set-up
+ * and memory-mapped: loads in milliseconds) or as dlib's own
+ * shape_predictor_68_face_landmarks.dat (~0.8 s to read); the two give the
+ * same landmarks, and a file is recognised by its content, not its name.
+ * When no path is set, the first existing file of this search order is
+ * used:
  *   1. the path given here (the tools' --model option);
  *   2. the environment variable IDP_MODEL;
- *   3. <install prefix>/share/idphoto/models/<name>;
- *   4. /usr/share/dlib/<name> (Debian's libdlib-data).
+ *   3. <install prefix>/share/idphoto/models/<compact name>;
+ *   4. <install prefix>/share/idphoto/models/<dlib name>;
+ *   5. /usr/share/dlib/<dlib name> (Debian's libdlib-data).
  * The model is loaded on first use, never by idp_ctx_new().
  */
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_model(idp_ctx *ctx,
@@ -365,6 +371,24 @@ IDP_API const idp_check_result *idp_report_find_check(const idp_report *r,
 IDP_API size_t idp_check_id_count(void);
 IDP_API const char *idp_check_id_at(size_t i);
 
+/* Milliseconds spent per stage on one photo, measured by the library
+ * (monotonic clock): decoding the file, face detection (HOG), landmark
+ * fitting, segmentation (the person matte), framing (the crop resampled to
+ * the profile's size), recolouring (matte rendering and compositing),
+ * encoding, the measurements and rules, and loading the face model (only
+ * in the first check of a context). NAN for a stage that did not run. */
+typedef struct idp_timings {
+    double decode, detect, landmarks, segment, frame, recolour, encode, checks,
+        model_load;
+} idp_timings;
+
+/* The report's timings (idp_check() fills decode .. checks, model_load). */
+IDP_API IDP_NODISCARD idp_status idp_report_timings(const idp_report *r,
+                                                    idp_timings *out);
+/* Replace them (photo-make adds the making and the final check's). */
+IDP_API IDP_NODISCARD idp_status idp_report_set_timings(idp_report *r,
+                                                        const idp_timings *t);
+
 /* Record the output file a report is about (photo-make): its path, size
  * in bytes, pixel size and JPEG quality (0 for PNG). Shown as "output". */
 IDP_API IDP_NODISCARD idp_status idp_report_set_output(idp_report *r,
@@ -412,6 +436,11 @@ IDP_API IDP_NODISCARD idp_status idp_made_cutout_png(idp_ctx *ctx,
                                                      const idp_made *m,
                                                      uint8_t **data,
                                                      size_t *len);
+/* The making's timings: frame and recolour, encode once idp_made_jpeg()
+ * ran; the other stages NAN (they are in the capture report's). */
+IDP_API IDP_NODISCARD idp_status idp_made_timings(const idp_made *m,
+                                                  idp_timings *out);
+
 /* The alpha matte aligned with the input image `img` (the image the photo
  * was made from; grey PNG, input size). */
 IDP_API IDP_NODISCARD idp_status idp_made_matte_png(idp_ctx *ctx,
@@ -475,6 +504,12 @@ idp_report_annotate(idp_ctx *ctx, const idp_report *r, const idp_image *img,
  * Free with idp_free(). */
 IDP_API IDP_NODISCARD idp_status idp_report_to_json(const idp_report *r,
                                                     char **json);
+/* The same with options: IDP_JSON_TIMINGS adds the "timings" object (ms
+ * per stage, docs/report.md) as the last key. */
+#define IDP_JSON_TIMINGS 0x1u
+IDP_API IDP_NODISCARD idp_status idp_report_to_json_with(const idp_report *r,
+                                                         unsigned flags,
+                                                         char **json);
 
 #ifdef __cplusplus
 }

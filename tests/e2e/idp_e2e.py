@@ -58,8 +58,13 @@ def parse_args(argv=None, description=None):
                    help="../shared/photos (may be absent)")
     p.add_argument("--source", required=True,
                    help="the source tree (profiles/, lib/include/, ...)")
+    p.add_argument("--model", default="",
+                   help="the compact face model of the build: the tools "
+                   "get it as IDP_MODEL unless the environment sets one")
     a = p.parse_args(argv)
-    for name in ("bin", "samples", "photos", "source"):
+    if a.model and os.path.isfile(a.model) and not os.environ.get("IDP_MODEL"):
+        os.environ["IDP_MODEL"] = os.path.abspath(a.model)
+    for name in ("bin", "samples", "photos", "source", "model"):
         v = getattr(a, name)
         setattr(a, name, os.path.abspath(v) if v else "")
     for name in ("bin", "samples", "source"):
@@ -172,7 +177,8 @@ def run(cmd, timeout=DEFAULT_TIMEOUT, set_env=None, unset_env=(), cwd=None,
 
 class Runner:
     """Start several tool runs in parallel and collect them by key, so that
-    the model load (~1 s per process) overlaps. submit() before the tests,
+    the runs (and the dlib model's load, ~1 s per process, when the compact
+    one is not used) overlap. submit() before the tests,
     get() inside them."""
 
     def __init__(self, workers=None):

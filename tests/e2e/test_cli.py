@@ -8,8 +8,9 @@ codes, "JSON report") and cli/photo_check.c's --help.
 Run:  python3 tests/e2e/test_cli.py --bin build/cli --samples samples \
           --photos ../shared/photos --source .
 
-The tool loads the dlib model (~1 s) in every process that checks a photo,
-so those runs are started together at the beginning (two at a time) and
+The tool loads the face model in every process that checks a photo (~5 ms
+for the build's compact model, given as --model; ~1 s for dlib's .dat), so
+those runs are started together at the beginning (two at a time) and
 batch several files per invocation. Tests that need the model are skipped,
 each with a SKIP line, when the model cannot be found.
 """
@@ -32,12 +33,15 @@ BUILTIN_PROFILES = ["chsi", "id-card", "passport-cn", "cet", "ncre", "ntce",
                     "1inch", "2inch", "small-1inch", "large-1inch", "us-visa"]
 # Every option of photo-check (cli/photo_check.c); --help must name each.
 OPTIONS = ["--profile", "--list-profiles", "--capture", "--json", "--lang",
-           "--model", "--max-pixels", "-q", "--quiet", "-v", "--verbose",
+           "--model", "--max-pixels", "--timings", "-q", "--quiet", "-v",
+           "--verbose",
            "-h", "--help", "-V", "--version"]
 
 REPORT_KEYS = ["schema", "file", "profile", "mode", "verdict", "error",
                "image", "faces", "measurements", "checks", "output"]
 CHECK_KEYS = ["id", "status", "value", "unit", "limit", "message"]
+TIMING_KEYS = ["decode", "detect", "landmarks", "segment", "frame",
+               "recolour", "encode", "checks", "model_load"]
 STATUSES = {"pass", "warn", "fail", "skip"}
 VERDICTS = {"pass", "warn", "fail", "error"}
 FILE_CHECKS = ["file_format", "dimensions", "file_size", "dpi"]
@@ -55,7 +59,7 @@ CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                  "\uff00-\uffef]")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 # Per-run time limits (the whole script has 60 s under CTest): a run that
-# never loads the model takes milliseconds; a model run ~1 s, the 16-file
+# never loads the model takes milliseconds; a model run ~0.2-1 s, the 16-file
 # batch ~3 s (more under sanitizers).
 QUICK_TIMEOUT = 15
 MODEL_TIMEOUT = 45
@@ -359,6 +363,8 @@ class CliTests:
                         self.zh_name]
         self.submit("several_json", "--json", *self.several)
         self.submit("several_human", "--lang", "en", *self.several)
+        self.submit("timings", "--json", "--timings", self.good, self.A)
+        self.submit("timings_text", "--timings", "--lang", "en", self.good)
         self.submit("maxpix_equal", "--json", "--max-pixels", "262144",
                     self.A)
         odd = [self.quote_name] + ([self.gbk_name] if self.gbk_name else [])
@@ -535,6 +541,30 @@ class CliTests:
                 h.check(key in r.stderr, "%s: stderr does not name the key "
                         "%r %s" % (label, key, r.describe()))
 
+    def corrupt_compact_models(self):
+        """Broken copies of the build's compact model (lib/shape_model.h):
+        its magic then random bytes, the first 4 MB of it, and a full copy
+        with one byte of its split table changed (the checksum catches
+        it). None without --model."""
+        model = self.args.model
+        if not model or not os.path.isfile(model):
+            return []
+        with open(model, "rb") as f:
+            data = f.read()
+        broken = {
+            "magic + random bytes": data[:8] + os.urandom(200),
+            "truncated compact model": data[:4 << 20],
+            "compact model, one byte changed":
+                data[:200000] + bytes([data[200000] ^ 0x40]) + data[200001:],
+        }
+        cases = []
+        for i, (label, content) in enumerate(broken.items()):
+            path = os.path.join(self.tmp, "broken-%d.idp" % i)
+            with open(path, "wb") as f:
+                f.write(content)
+            cases.append((label, ["--model", path], {}, path))
+        return cases
+
     def test_model_errors(self):
         h = self.h
         cases = [
@@ -546,6 +576,7 @@ class CliTests:
              ["--model", self.corrupt_model], {}, self.corrupt_model),
             ("a directory as model", ["--model", self.tmp], {}, self.tmp),
         ]
+        cases += self.corrupt_compact_models()
         for label, argv, env, path in cases:
             r = self.run(*(argv + [self.A]), set_env=env)
             self.no_crash(r, label)
@@ -569,6 +600,53 @@ class CliTests:
                     "--json with a corrupt model: verdict")
             h.equal((reps[0].get("error") or {}).get("code"), "model",
                     "--json with a corrupt model: error.code")
+
+    def test_no_model_work(self):
+        """--help, --version, usage errors and unreadable inputs never load
+        the model: with a corrupt one they still exit 0, 2 and 3, not 5."""
+        h = self.h
+        bad = ["--model", self.corrupt_model]
+        for label, argv, code in [
+                ("--help", bad + ["--help"], 0),
+                ("--version", bad + ["--version"], 0),
+                ("usage error", bad + ["--bogus", self.A], 2),
+                ("no FILE", bad, 2),
+                ("missing input", bad + [self.missing], 3),
+                ("not an image", bad + ["--json", self.not_image], 3)]:
+            r = self.run(*argv)
+            self.no_crash(r, label)
+            h.equal(r.returncode, code, "%s with a corrupt model: exit code "
+                    "%s" % (label, r.describe()))
+
+    def test_timings(self):
+        """--timings: a "timings" object after every other key, its stages
+        in a fixed order; the stages photo-check runs are numbers, the
+        making's null; the model is loaded once per process."""
+        h = self.h
+        reps = self.reports("timings")
+        if not h.check(len(reps) == 2, "--timings: 2 reports, got %d"
+                       % len(reps)):
+            return
+        for rep in reps:
+            h.equal(list(rep.keys()), REPORT_KEYS + ["timings"],
+                    "--timings: keys in order")
+            t = rep.get("timings") or {}
+            h.equal(list(t.keys()), TIMING_KEYS, "--timings: stages in order")
+            for k in ("decode", "detect", "landmarks", "segment", "checks",
+                      "model_load"):
+                v = t.get(k)
+                h.check(isinstance(v, (int, float)) and 0 <= v < 600000,
+                        "--timings: %s = %r" % (k, v))
+            for k in ("frame", "recolour", "encode"):
+                h.equal(t.get(k), None, "--timings: photo-check does no %s"
+                        % k)
+        h.equal(reps[1]["timings"].get("model_load"), 0,
+                "--timings: the second photo loads no model")
+        lines = self.get("timings_text").stdout_lines()
+        h.check(any(ln.startswith("  timings (ms): decode ") for ln in lines),
+                "--timings without --json: a timings line %r" % lines)
+        for rep in self.reports("batch"):
+            h.check("timings" not in rep, "no timings without --timings")
 
     def test_most_severe_exit(self):
         """3 (missing input) then 5 (no model): the exit code is 5."""
@@ -986,6 +1064,7 @@ class CliTests:
                      self.test_unreadable_inputs_json,
                      self.test_profile_file_errors, self.test_model_errors,
                      self.test_most_severe_exit, self.test_max_pixels,
+                     self.test_no_model_work,
                      self.test_quiet_errors]
             model = [self.test_json_samples, self.test_json_message_languages,
                      self.test_capture, self.test_language, self.test_verbose,
@@ -993,6 +1072,7 @@ class CliTests:
                      self.test_several_files, self.test_file_names,
                      self.test_max_pixels_boundary,
                      self.test_same_subject_across_formats,
+                     self.test_timings,
                      self.test_exif_orientation, self.test_rot90_without_exif,
                      self.test_mission_patch]
             for t in quick:

@@ -116,6 +116,29 @@ def refusals_say_why_and_write_nothing():
 
 
 @h.test
+def timings_add_up_the_stages():
+    """--timings: the report of the written photo carries every stage of
+    the process (capture check, making, final check); a refusal has the
+    capture check's stages only."""
+    out = os.path.join(TMP, "timed.jpg")
+    r = make_one(os.path.join(photos, "df_img13.jpg"), out, "--timings")
+    h.equal(r.returncode, 0, "made " + r.describe())
+    t = (reports(r) or [{}])[0].get("timings") or {}
+    h.equal(list(t), ["decode", "detect", "landmarks", "segment", "frame",
+                      "recolour", "encode", "checks", "model_load"],
+            "timings: stages in order")
+    for k, v in t.items():
+        h.check(isinstance(v, (int, float)) and v >= 0,
+                "timings: %s = %r" % (k, v))
+    out = os.path.join(TMP, "timed-refused.jpg")
+    r = make_one(os.path.join(photos, "fr_alex_grey.jpg"), out, "--timings")
+    t = (reports(r) or [{}])[0].get("timings") or {}
+    h.check(all(t.get(k) is None for k in ("frame", "recolour", "encode"))
+            and isinstance(t.get("detect"), (int, float)),
+            "timings of a refusal: %r" % t)
+
+
+@h.test
 def cutout_and_matte():
     src = os.path.join(photos, "df_img13.jpg")
     out, cut, mat = (os.path.join(TMP, n) for n in

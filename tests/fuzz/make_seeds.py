@@ -15,7 +15,8 @@ interlaced PNG; lossy, lossless and alpha WebP; GIF; TIFF; HEIF when this
 libvips can write it), plus broken ones: truncated, a lying header size,
 zero bytes, text. Profiles: profiles/example-school.json and small
 variants, valid and not. Reports: the binary layout of fuzz_report_json.c
-with UTF-8, GB18030 (invalid UTF-8), control characters and quotes.
+with UTF-8, GB18030 (invalid UTF-8), control characters and quotes. Face
+models: tiny compact models (lib/shape_model.h) and broken ones.
 """
 
 import argparse
@@ -170,6 +171,67 @@ def report_seeds():
     }
 
 
+def fnv1a64(data, h=0xcbf29ce484222325):
+    for b in data:
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def tiny_model(parts=68, cascades=1, trees=2, depth=1, pixels=2,
+               anchors=(0, 9), splits=((0, 1, 100.0), (1, 0, 0.0)),
+               leaf=0.01):
+    """A compact face model (lib/shape_model.h) of one level of `trees`
+    trees of `depth`, checksums included."""
+    def align8(x):
+        return (x + 7) & ~7
+    n_split = cascades * trees * ((1 << depth) - 1)
+    shape = 96
+    off_anchor = align8(shape + 8 * parts)
+    off_delta = align8(off_anchor + 4 * cascades * pixels)
+    off_split = align8(off_delta + 8 * cascades * pixels)
+    off_det = align8(off_split + 12 * n_split)
+    det = b"dlib!"
+    off_leaf = align8(off_det + len(det))
+    n_leaf = cascades * trees * (1 << depth) * 2 * parts
+    end = off_leaf + 4 * n_leaf
+    b = bytearray(end)
+    for i in range(parts):
+        struct.pack_into("<2f", b, shape + 8 * i, (i % 10) / 10, (i // 10) / 10)
+    for i, a in enumerate(anchors[:cascades * pixels]):
+        struct.pack_into("<I", b, off_anchor + 4 * i, a)
+    for i, (i1, i2, t) in enumerate(splits[:n_split]):
+        struct.pack_into("<IIf", b, off_split + 12 * i, i1, i2, t)
+    b[off_det:off_det + len(det)] = det
+    for i in range(n_leaf):
+        struct.pack_into("<f", b, off_leaf + 4 * i, leaf * ((i % 7) - 3))
+    leaf_sum = fnv1a64(b[off_leaf:])
+
+    def header(meta, leaves):
+        return struct.pack("<8s8I6Q", b"IDPFACE\x1a", 1, 96, parts, cascades,
+                           trees, depth, pixels, 0, len(det), end, meta,
+                           leaves, 0, 0)
+    b[0:88] = header(0, 0)  # the meta checksum reads both fields as 0
+    meta = fnv1a64(bytes(b[:off_leaf]))
+    b[0:88] = header(meta, leaf_sum)
+    return bytes(b)
+
+
+def shape_model_seeds():
+    good = tiny_model()
+    return {
+        "seed-tiny.idp": good,
+        "seed-depth3.idp": tiny_model(trees=3, depth=3, pixels=4,
+                                      anchors=(0, 9, 30, 67),
+                                      splits=[(i % 4, (i + 1) % 4, 10.0 * i)
+                                              for i in range(21)]),
+        "seed-truncated.idp": good[:len(good) // 2],
+        "seed-bad-anchor.idp": tiny_model(anchors=(0, 68)),
+        "seed-bad-split.idp": tiny_model(splits=((0, 2, 1.0), (1, 0, 0.0))),
+        "seed-nan-leaves.idp": tiny_model(leaf=float("nan")),
+        "seed-header-only.idp": good[:96],
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", default=os.path.join(ROOT, "samples"))
@@ -180,7 +242,8 @@ def main():
     try:
         sets = {"image_load": image_seeds(a.samples, work),
                 "profile_json": profile_seeds(),
-                "report_json": report_seeds()}
+                "report_json": report_seeds(),
+                "shape_model": shape_model_seeds()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for target, seeds in sets.items():

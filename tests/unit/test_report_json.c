@@ -111,9 +111,52 @@ static void test_file_names_become_utf8(void)
     idp_report_free(r);
 }
 
+/* IDP_JSON_TIMINGS: "timings" is the last key, stages in order, NAN as
+ * null; without the flag there is no such key. */
+static void test_timings(void)
+{
+    static const char *const keys[] = {"decode",  "detect", "landmarks",
+                                       "segment", "frame",  "recolour",
+                                       "encode",  "checks", "model_load"};
+    idp_report *r = NULL;
+    idp_timings t, back;
+    char *json = NULL;
+    cJSON *j, *tj, *item;
+    size_t i = 0;
+    CHECK_EQ_INT(idp_report_new_error("a.jpg", NULL, IDP_E_DECODE, "x", &r),
+                 IDP_OK);
+    CHECK_EQ_INT(idp_report_timings(r, &t), IDP_OK);
+    CHECK(isnan(t.decode) && isnan(t.model_load));
+    t.decode = 1.25;
+    t.encode = 7.0004;
+    CHECK_EQ_INT(idp_report_set_timings(r, &t), IDP_OK);
+    CHECK_EQ_INT(idp_report_timings(r, &back), IDP_OK);
+    CHECK_NEAR(back.decode, 1.25, 0);
+    CHECK_EQ_INT(idp_report_to_json(r, &json), IDP_OK);
+    CHECK(strstr(json, "timings") == NULL);
+    idp_free(json);
+    CHECK_EQ_INT(idp_report_to_json_with(r, IDP_JSON_TIMINGS, &json), IDP_OK);
+    j = cJSON_Parse(json);
+    tj = cJSON_GetObjectItem(j, "timings");
+    CHECK(tj != NULL && tj == j->child->prev); /* the last key */
+    cJSON_ArrayForEach(item, tj)
+    {
+        CHECK(i < 9 && strcmp(item->string, keys[i]) == 0);
+        i++;
+    }
+    CHECK_EQ_INT(i, 9);
+    CHECK_NEAR(cJSON_GetObjectItem(tj, "decode")->valuedouble, 1.25, 1e-9);
+    CHECK_NEAR(cJSON_GetObjectItem(tj, "encode")->valuedouble, 7.0, 1e-9);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(tj, "detect")));
+    cJSON_Delete(j);
+    idp_free(json);
+    idp_report_free(r);
+}
+
 int main(void)
 {
     test_file_names_become_utf8();
+    test_timings();
     test_error_report();
     test_full_report();
     return CHECK_DONE();
