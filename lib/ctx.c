@@ -18,6 +18,11 @@
 #define IDP_INSTALL_DATADIR "/usr/local/share/idphoto"
 #endif
 #define DEBIAN_MODEL_DIR "/usr/share/dlib"
+/* Where the build puts the compact model: tools run from a build tree
+ * (scripts/setup.sh, the README's commands) find it without installing. */
+#ifndef IDP_BUILD_MODEL_DIR
+#define IDP_BUILD_MODEL_DIR ""
+#endif
 
 idp_status idp_ctx_new(idp_ctx **out)
 {
@@ -73,7 +78,7 @@ static int readable(const char *path)
 static idp_status locate_model(idp_ctx *ctx)
 {
     const char *env = getenv("IDP_MODEL");
-    char cand[3][IDP__PATH_LEN];
+    char cand[4][IDP__PATH_LEN];
     int i;
     if (ctx->model_explicit) {
         if (readable(ctx->model_path))
@@ -92,9 +97,13 @@ static idp_status locate_model(idp_ctx *ctx)
              IDP_COMPACT_MODEL_NAME);
     snprintf(cand[1], sizeof cand[1], "%s/models/%s", IDP_INSTALL_DATADIR,
              IDP_MODEL_NAME);
-    snprintf(cand[2], sizeof cand[2], "%s/%s", DEBIAN_MODEL_DIR,
+    snprintf(cand[2], sizeof cand[2], "%s/%s", IDP_BUILD_MODEL_DIR,
+             IDP_COMPACT_MODEL_NAME);
+    snprintf(cand[3], sizeof cand[3], "%s/%s", DEBIAN_MODEL_DIR,
              IDP_MODEL_NAME);
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
+        if (IDP_BUILD_MODEL_DIR[0] == '\0' && i == 2)
+            continue;
         if (readable(cand[i])) {
             idp__strlcpy(ctx->model_path, cand[i], sizeof ctx->model_path);
             return IDP_OK;
@@ -104,7 +113,7 @@ static idp_status locate_model(idp_ctx *ctx)
     return idp__fail(ctx, IDP_E_MODEL,
                      "face model not found (searched --model, IDP_MODEL, "
                      "%s, %s, %s; install Debian's libdlib-data)",
-                     cand[0], cand[1], cand[2]);
+                     cand[0], cand[1], cand[3]);
 }
 
 idp_status idp_ctx_model_path(idp_ctx *ctx, const char **path)

@@ -129,7 +129,9 @@ IDP_API const char *idp_ctx_error(const idp_ctx *ctx);
  *   2. the environment variable IDP_MODEL;
  *   3. <install prefix>/share/idphoto/models/<compact name>;
  *   4. <install prefix>/share/idphoto/models/<dlib name>;
- *   5. /usr/share/dlib/<dlib name> (Debian's libdlib-data).
+ *   5. <build tree>/models/<compact name> (the library's own build, so
+ *      tools run from it need no install);
+ *   6. /usr/share/dlib/<dlib name> (Debian's libdlib-data).
  * The model is loaded on first use, never by idp_ctx_new().
  */
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_model(idp_ctx *ctx,
