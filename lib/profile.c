@@ -66,6 +66,24 @@
  *   the subject's (product.md: a real face of comparable size; OFIQ's
  *   two-face image has an area ratio of 0.33, i.e. a width ratio of 0.58).
  */
+/* The appearance rules' limits: see docs/checks.md for the evidence. */
+#define APPEARANCE_LIMITS                                                      \
+    .eye_closed_share = 0.05, .gaze_warn = 0.2, .gaze_fail = 0.3,              \
+    .tint_warn = 22, .tint_fail = 28, .glare_warn = 0.05, .glare_fail = 0.15,  \
+    .red_eye_warn = 0.1, .red_eye_fail = 0.15, .hair_brows_warn = 0.35,        \
+    .hair_brows_fail = 0.6, .ears_warn = 0.05, .covering_warn = 0.2,           \
+    .covering_fail = 0.45, .exposure_low_warn = 35, .exposure_low_fail = 25,   \
+    .exposure_high_warn = 88, .exposure_high_fail = 94, .backlight_warn = 3,   \
+    .backlight_fail = 5, .lighting_warn = 2.5, .lighting_fail = 5.0,           \
+    .shadow_warn = 0.3, .shadow_fail = 0.18, .sharpness_warn = 6,              \
+    .sharpness_fail = 4.5, .noise_warn = 4, .noise_fail = 8,                   \
+    .blockiness_warn = 1.8, .blockiness_fail = 2.1, .colour_natural_warn = 4,  \
+    .colour_natural_fail = 11, .shoulders_warn_deg = 8,                        \
+    .shoulders_fail_deg = 15, .bg_uniform_warn = 15, .bg_uniform_fail = 25,    \
+    .bg_colour_warn = 6, .bg_colour_fail = 12, .bg_shadow_warn = 0.25,         \
+    .bg_shadow_fail = 0.6, .clothing_warn = 20, .clothing_fail = 10,           \
+    .jewellery_warn = 0.1, .makeup_warn = 25,
+
 #define DEFAULT_LIMITS                                                         \
     {                                                                          \
         .roll_warn_deg = 4.0, .roll_fail_deg = 8.0, .yaw_warn_deg = 7.0,       \
@@ -73,7 +91,7 @@
         .eye_open_warn = 0.22, .eye_open_fail = 0.19, .mouth_gap_warn = 0.025, \
         .mouth_gap_fail = 0.04, .centre_warn = 0.05, .centre_fail = 0.08,      \
         .resolution_warn = 1.0, .resolution_fail = 0.75, .colour_fail = 11.5,  \
-        .second_face_ratio = 0.4,                                              \
+        .second_face_ratio = 0.4, APPEARANCE_LIMITS                            \
     }
 
 /* ---- table helpers ---- */
