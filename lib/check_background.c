@@ -219,8 +219,20 @@ void idp__check_background_colour(const idp__check_env *e, idp_check_result *r)
                      v);
 }
 
+/* Shade keeps the hue (a darker wall of the same colour); chroma near 0
+ * has no hue to keep. */
+static int same_hue(const double a[3], const double b[3])
+{
+    double ca = hypot(a[1], a[2]), cb = hypot(b[1], b[2]), d;
+    if (ca < 8 && cb < 8)
+        return 1;
+    d = fabs(atan2(a[2], a[1]) - atan2(b[2], b[1]));
+    d = d > 3.14159265358979 ? 2 * 3.14159265358979 - d : d;
+    return d < 15 * 3.14159265358979 / 180;
+}
+
 /* Share of the ring around the person that is clearly darker than the
- * wall's median but of about the same hue: a cast shadow (Cucchiara et
+ * wall's median but of the same hue: a cast shadow (Cucchiara et
  * al. 2003, in Lab). The median, not the wall's smooth field: the field
  * bends into a large shadow and would hide it. */
 static double shadow_share(const bg_env *b, const idp__matte *mt)
@@ -232,8 +244,7 @@ static double shadow_share(const bg_env *b, const idp__matte *mt)
             continue;
         idp__px_lab(&b->p, under(&b->p, mt, i), lab);
         n++;
-        hit += b->med[0] - lab[0] > 10 &&
-               hypot(lab[1] - b->med[1], lab[2] - b->med[2]) < 12;
+        hit += b->med[0] - lab[0] > 10 && same_hue(lab, b->med);
     }
     return n ? (double)hit / (double)n : NAN;
 }

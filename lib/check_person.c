@@ -202,16 +202,18 @@ void idp__check_ears_visible(const idp__check_env *e, idp_check_result *r)
 }
 
 /* Median first person row below the chin over the working columns of
- * [xa, xb) (input px); NAN when under half of them reach the person. */
+ * [xa, xb) (input px, clipped to the image: a final photo's frame cuts
+ * the shoulders); NAN when fewer than 3 columns remain or under half of
+ * them reach the person. */
 static double shoulder_y(const idp__matte *mt, double xa, double xb,
                          double chin)
 {
-    int u0 = (int)floor(xa * mt->work_scale),
-        u1 = (int)ceil(xb * mt->work_scale);
+    int u0 = (int)floor(fmax(0, xa) * mt->work_scale);
+    int u1 = (int)ceil(fmin(mt->img_w, xb) * mt->work_scale);
     int v0 = (int)ceil(chin * mt->work_scale), cols = 0;
     double ys[64];
     int n = 0;
-    if (u0 < 0 || u1 > mt->ww || u1 <= u0)
+    if (u0 < 0 || u1 > mt->ww || u1 - u0 < 3)
         return NAN;
     for (int u = u0; u < u1 && n < 64; u++, cols++)
         for (int v = v0 < 0 ? 0 : v0; v < mt->wh; v++)
@@ -240,9 +242,9 @@ void idp__check_shoulders_level(const idp__check_env *e, idp_check_result *r)
                       "no person matte: cannot judge");
         return;
     }
-    yl = shoulder_y(e->matte, xc - 1.3 * fw, xc - 0.75 * fw, lm[8].y);
-    yr = shoulder_y(e->matte, xc + 0.75 * fw, xc + 1.3 * fw, lm[8].y);
-    v = atan2(yr - yl, 2.05 * fw) * 180 / PI;
+    yl = shoulder_y(e->matte, xc - 1.1 * fw, xc - 0.6 * fw, lm[8].y);
+    yr = shoulder_y(e->matte, xc + 0.6 * fw, xc + 1.1 * fw, lm[8].y);
+    v = atan2(yr - yl, 1.7 * fw) * 180 / PI;
     if (isnan(v)) {
         idp__res(r, IDP_WARN, NAN, "deg");
         idp__res_msg(r, "看不到两侧肩膀，需要人工查看",
@@ -256,6 +258,13 @@ void idp__check_shoulders_level(const idp__check_env *e, idp_check_result *r)
     idp__res_limit(r, "|x| <= %.0f deg", l->shoulders_warn_deg);
     if (r->status == IDP_PASS)
         idp__res_pass(r);
+    else if (r->status == IDP_WARN)
+        idp__res_msg(r,
+                     "两肩可能不平（倾斜 %.1f°），需要人工查看：请坐正，双肩"
+                     "放松保持水平",
+                     "the shoulders may not be level (%.1f deg), needs a "
+                     "person to look: sit straight with both shoulders level",
+                     fabs(v));
     else
         idp__res_msg(r, "两肩不平（倾斜 %.1f°）：请坐正，双肩放松保持水平",
                      "the shoulders are not level (%.1f deg): sit straight "
