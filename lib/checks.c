@@ -69,6 +69,14 @@ const char *idp_check_id_at(size_t i)
     return i < N_CHECKS ? table[i].id : NULL;
 }
 
+const idp__check_def *idp__check_find(const char *id)
+{
+    for (size_t i = 0; id && i < N_CHECKS; i++)
+        if (strcmp(table[i].id, id) == 0)
+            return &table[i];
+    return NULL;
+}
+
 static void no_face(idp_check_result *r)
 {
     idp__res_skip(r, "未检测到人脸，无法判断", "no face found: cannot judge");

@@ -9,6 +9,10 @@
 
 #include "idp_internal.h"
 
+/* The table's entry for a rule id; NULL when unknown (benchmarks time
+ * one rule at a time through it). */
+const idp__check_def *idp__check_find(const char *id);
+
 void idp__check_face_count(const idp__check_env *e, idp_check_result *r);
 void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r);
 void idp__check_head_top(const idp__check_env *e, idp_check_result *r);

@@ -486,7 +486,11 @@ IDP_API int idp_sheet_paper_size(const char *paper, int *width, int *height);
  *   - a capture (with a subject): the planned crop as a white rectangle
  *     edged in black, with the same bands inside it;
  *   - the outline of the subject's matte (alpha >= 128), when the report
- *     holds one (a report of idp_check or idp_make with a face): violet.
+ *     holds one (a report of idp_check or idp_make with a face): violet;
+ *   - the zones the lighting rules read (cheeks, nose bridge): amber
+ *     boxes; those the glasses and hair rules read (lenses, the band above
+ *     the brows): green boxes; on a final photo, a light-green dot every
+ *     8 px on the wall the background rules read.
  * Lines are 1 px wide per 450 px of the image's shorter side (at least 1).
  * *png is released with idp_free(). Fails with IDP_E_INVALID_ARG when img
  * is not the size of the image the report is about (or the report holds
