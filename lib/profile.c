@@ -72,8 +72,9 @@
  * scripts/calibrate.py). Warn first, then fail:
  * eye_closed_share 0.05: an eye whose corner line is one dark lash line.
  * gaze 0.2/0.3 eye widths: plain photos read |x| <= 0.19.
- * tint 22/28 L* (lens zones darker than the cheeks): sunglasses 33,
- *   clear glasses and bare eyes <= 21.
+ * tint 22/28 L* (lens zones darker than the cheeks): sunglasses 30,
+ *   clear glasses and bare eyes <= 25 (df_img24's thick frames warn),
+ *   darkened lenses on a real photo 52.
  * glare 0.05/0.15 of the lenses near-white and brighter than any skin:
  *   plain photos <= 0.02 but Yale's lit brow 0.15 (warns).
  * red_eye 0.10/0.15 of the pupil (quality-checks §7.E: 15 %).
@@ -94,7 +95,8 @@
  * colour_natural 4/11 (OFIQ's skin box distance, its Q 80 and Q 50).
  * shoulders 10/45 deg: the matte's shoulder line is unreliable (a white
  *   dress on a white wall reads 31): past 10 a person looks.
- * bg_uniform 15/25 P90 dE76, bg_colour 6/12 dE00, bg_shadow 0.25/0.60 of
+ * bg_uniform 15/28 P90 dE76 (plain walls <= 22, grainy scans 25, rotated
+ *   black borders 30 and up), bg_colour 6/12 dE00, bg_shadow 0.25/0.60 of
  *   the ring around the person, clothing 20/10 dE00 (quality-checks §7.G,
  *   H), jewellery 0.10, makeup 25 C* (warn only).
  */
@@ -118,7 +120,7 @@
     .blockiness_warn = 1.8, .blockiness_fail = 2.1, \
     .colour_natural_warn = 4, .colour_natural_fail = 11, \
     .shoulders_warn_deg = 10, .shoulders_fail_deg = 45, \
-    .bg_uniform_warn = 15, .bg_uniform_fail = 25, \
+    .bg_uniform_warn = 15, .bg_uniform_fail = 28, \
     .bg_colour_warn = 6, .bg_colour_fail = 12, \
     .bg_shadow_warn = 0.25, .bg_shadow_fail = 0.6, \
     .clothing_warn = 20, .clothing_fail = 10, \
