@@ -2,8 +2,9 @@
 """test_appearance.py - the appearance rules (eyes, glasses, light,
 sharpness, compression, background, clothing, head covering) on the real
 photos of ../shared/photos and on variants generated from them: a
-half-darkened face, darkened lenses, a tilted copy, a blurred copy, a
-quality-10 copy and a recoloured shirt on the blue and the white wall.
+half-darkened face, darkened lenses, one eye painted shut (a wink), a
+tilted copy, a blurred copy, a quality-10 copy and a recoloured shirt on
+the blue and the white wall.
 
 Every photo whose MANIFEST.tsv note names a defect must fail the matching
 rule, and at most 1 in 10 of the plain photos may fail an appearance rule
@@ -196,8 +197,21 @@ def generated_variants_fail_their_rule():
     vips("jpegsave", src, out["q10"], "--Q", 10)
     out["tilt"] = os.path.join(TMP, "tilt.png")
     vips("rotate", src, out["tilt"], 12, "--background", "100 120 180")
+    # a wink: the image-right eye painted over with the cheek below it and
+    # one dark lash line from corner to corner
+    a, b = lm[42], lm[45]
+    w = int(b[0] - a[0])
+    x0, y0 = int(a[0] - 3), int(min(lm[43][1], lm[44][1]) - 6)
+    hgt = int(max(lm[46][1], lm[47][1]) + 6) - y0
+    patch, step = os.path.join(TMP, "patch.v"), os.path.join(TMP, "wink.v")
+    vips("extract_area", src, patch, x0, y0 + int(1.2 * w), w + 6, hgt)
+    vips("insert", src, patch, step, x0, y0)
+    vips("draw_rect", step, "40 30 25", int(a[0]), int((a[1] + b[1]) / 2) - 1,
+         w, 2, "--fill")
+    out["wink"] = os.path.join(TMP, "wink.png")
+    vips("copy", step, out["wink"])
     reps = check_files(list(out.values()))
-    for key, rule in (("half", "face_lighting_even"),
+    for key, rule in (("wink", "eyes_open"), ("half", "face_lighting_even"),
                       ("lenses", "tinted_glasses"), ("blur", "sharpness"),
                       ("q10", "compression"), ("tilt", "head_roll")):
         name = os.path.basename(out[key])
