@@ -15,40 +15,9 @@
 /* Regions larger than this (px) are read at every other pixel each way. */
 #define THIN_ABOVE 20000
 
-/* Which face pixels a statistic takes. */
-typedef struct face_pick {
-    const idp__face_geo *g;
-    int side; /* -1 both halves, 0 image-left, 1 image-right */
-    int no_lens;
-} face_pick;
-
-static double midline_x(const idp_point *lm, double y)
-{
-    double dy = lm[8].y - lm[27].y;
-    return dy != 0 ? lm[27].x + (lm[8].x - lm[27].x) * (y - lm[27].y) / dy
-                   : lm[27].x;
-}
-
-static int in_rect(idp_rect r, double x, double y)
-{
-    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
-}
-
-static int keep_face(const face_pick *k, int x, int y)
-{
-    double cx = x + 0.5, cy = y + 0.5;
-    const idp_point *lm = k->g->lm;
-    if (!idp__in_face(lm, cx, cy))
-        return 0;
-    if (k->side >= 0 && (cx < midline_x(lm, cy)) != (k->side == 0))
-        return 0;
-    if (k->no_lens && (in_rect(idp__zone_lens(k->g, 0), cx, cy) ||
-                       in_rect(idp__zone_lens(k->g, 1), cx, cy)))
-        return 0;
-    return 1;
-}
-
-static float *collect_y(const idp__px *p, idp_rect r, const face_pick *k,
+/* Linear Y of the pixels of r inside the face outline (a malloc'ed array
+ * of *n values; NULL when none). */
+static float *collect_y(const idp__px *p, idp_rect r, const idp_point *lm,
                         size_t *n)
 {
     int x0, y0, x1, y1;
@@ -62,7 +31,7 @@ static float *collect_y(const idp__px *p, idp_rect r, const face_pick *k,
     int step = (x1 - x0) * (y1 - y0) > THIN_ABOVE ? 2 : 1;
     for (int y = y0; y < y1; y += step)
         for (int x = x0; x < x1; x += step)
-            if (keep_face(k, x, y))
+            if (idp__in_face(lm, x + 0.5, y + 0.5))
                 v[(*n)++] = (float)idp__px_y(p, idp__px_at(p, x, y));
     if (*n == 0) {
         free(v);
@@ -71,10 +40,10 @@ static float *collect_y(const idp__px *p, idp_rect r, const face_pick *k,
     return v;
 }
 
-static double median_y(const idp__px *p, idp_rect r, const face_pick *k)
+static double median_y(const idp__px *p, idp_rect r, const idp_point *lm)
 {
     size_t n;
-    float *v = collect_y(p, r, k, &n);
+    float *v = collect_y(p, r, lm, &n);
     double m = v ? idp__quantile(v, n, 0.5) : NAN;
     free(v);
     return m;
@@ -102,11 +71,10 @@ void idp__check_face_exposure(const idp__check_env *e, idp_check_result *r)
     const idp_thresholds *l = &e->p->limits;
     idp__px p;
     idp__face_geo g;
-    face_pick k = {&g, -1, 0};
     double v;
     if (!start(e, r, &p, &g))
         return;
-    v = lstar(median_y(&p, idp__zone_lower_face(&g), &k));
+    v = lstar(median_y(&p, idp__zone_lower_face(&g), g.lm));
     if (!isnan(v) && v > l->exposure_high_warn)
         idp__res(
             r, idp__grade_high(v, l->exposure_high_warn, l->exposure_high_fail),
@@ -141,7 +109,6 @@ void idp__check_backlight(const idp__check_env *e, idp_check_result *r)
     const idp_thresholds *l = &e->p->limits;
     idp__px p;
     idp__face_geo g;
-    face_pick k = {&g, -1, 0};
     double face, v;
     if (!start(e, r, &p, &g))
         return;
@@ -150,7 +117,7 @@ void idp__check_backlight(const idp__check_env *e, idp_check_result *r)
                       "no person matte: cannot judge");
         return;
     }
-    face = median_y(&p, idp__zone_lower_face(&g), &k);
+    face = median_y(&p, idp__zone_lower_face(&g), g.lm);
     v = face > 0 ? wall_y(e, &p) / face : NAN;
     idp__res(r, idp__grade_high(v, l->backlight_warn, l->backlight_fail), v,
              "ratio");
@@ -173,12 +140,11 @@ void idp__check_backlight(const idp__check_env *e, idp_check_result *r)
  * sample than OFIQ's squares, still on the cheek). */
 static double zone_y(const idp__px *p, const idp__face_geo *g, idp_rect z)
 {
-    face_pick k = {g, -1, 0};
     z.x -= z.w / 4;
     z.y -= z.h / 4;
     z.w *= 1.5;
     z.h *= 1.5;
-    return median_y(p, z, &k);
+    return median_y(p, z, g->lm);
 }
 
 void idp__check_face_lighting_even(const idp__check_env *e, idp_check_result *r)
@@ -216,13 +182,12 @@ void idp__check_face_shadow(const idp__check_env *e, idp_check_result *r)
     const idp_thresholds *l = &e->p->limits;
     idp__px p;
     idp__face_geo g;
-    face_pick k = {&g, -1, 0};
     double y[3], lo, hi, v;
     if (!start(e, r, &p, &g))
         return;
     y[0] = zone_y(&p, &g, idp__zone_cheek(&g, 0));
     y[1] = zone_y(&p, &g, idp__zone_cheek(&g, 1));
-    y[2] = median_y(&p, idp__zone_bridge(&g), &k);
+    y[2] = median_y(&p, idp__zone_bridge(&g), g.lm);
     lo = fmin(y[0], fmin(y[1], y[2]));
     hi = fmax(y[0], fmax(y[1], y[2]));
     v = hi > 0 ? lo / hi : NAN;
