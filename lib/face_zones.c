@@ -84,13 +84,13 @@ idp_rect idp__zone_brow_band(const idp__face_geo *g)
 idp_rect idp__zone_ear(const idp__face_geo *g, int side)
 {
     const idp_point *a = side == 0 ? &g->lm[0] : &g->lm[16];
-    const idp_point *b = side == 0 ? &g->lm[3] : &g->lm[13];
-    double in = 0.03 * g->fw, out = 0.2 * g->fw;
-    double y0 = fmin(a->y, b->y), y1 = fmax(a->y, b->y);
+    const idp_point *b = side == 0 ? &g->lm[2] : &g->lm[14];
+    double in = 0.02 * g->fw, out = 0.1 * g->fw;
+    double y0 = fmin(a->y, b->y) - 0.15 * g->fw, y1 = fmax(a->y, b->y);
     double x = side == 0 ? fmin(a->x, b->x) : fmax(a->x, b->x);
     if (side == 0)
-        return rect(x - out, y0, x - in, y1);
-    return rect(x + in, y0, x + out, y1);
+        return rect(x - out, y0, x + in, y1);
+    return rect(x - in, y0, x + out, y1);
 }
 
 idp_rect idp__zone_bridge(const idp__face_geo *g)

@@ -38,7 +38,8 @@ idp_rect idp__zone_lens(const idp__face_geo *g, int side);
 idp_rect idp__zone_eye(const idp__face_geo *g, int side, double grow);
 /* The forehead band just above the brows (hair over the brows). */
 idp_rect idp__zone_brow_band(const idp__face_geo *g);
-/* Beside the ear roots (contour p0-p3 / p13-p16), outwards. */
+/* Where the ear is: from just inside the ear root (contour p0-p2 /
+ * p14-p16) 0.1 face widths outwards, from 0.15 face widths above p0. */
 idp_rect idp__zone_ear(const idp__face_geo *g, int side);
 /* The nose bridge (p27-p29, 0.15 IED either side): usually the best
  * lit part of a frontal face (face_shadow). */
