@@ -19,10 +19,10 @@
 #define MIN_EYE_CONTRAST 15.0
 
 typedef struct eye_px {
-    double dark_h; /* 1 - darkest row near the corner line, of w */
-    double iris_x; /* 0..1 across the eye, corner to corner */
-    double red;    /* red pixels / pupil area */
-    int judged;    /* 0: too small or too little contrast */
+    double open_share; /* 1 - the darkest corner-line row's dark share */
+    double iris_x;     /* 0..1 across the eye, corner to corner */
+    double red;        /* red pixels / pupil area */
+    int judged;        /* 0: too small or too little contrast */
 } eye_px;
 
 static double lstar_at(const idp__px *p, int x, int y, double lab[3])
@@ -94,7 +94,7 @@ static void measure_eye(const idp__px *p, const idp__face_geo *g, int side,
     int x0, y0, x1, y1;
     size_t red = 0, in_eye = 0;
     o->judged = 0;
-    o->dark_h = o->iris_x = o->red = NAN;
+    o->open_share = o->iris_x = o->red = NAN;
     if (w < MIN_EYE_PX || !idp__px_clip(p, box, &x0, &y0, &x1, &y1))
         return;
     thr = iris_threshold(p, box, skin[0]);
@@ -109,8 +109,8 @@ static void measure_eye(const idp__px *p, const idp__face_geo *g, int side,
                 red += (size_t)is_red(idp__px_at(p, x, y));
             }
         }
-    o->dark_h = 1 - lash_line(p, g, side, thr);
-    o->judged = !isnan(o->dark_h);
+    o->open_share = 1 - lash_line(p, g, side, thr);
+    o->judged = !isnan(o->open_share);
     o->iris_x = in_eye > 0 ? (sx / (double)in_eye - box.x) / box.w : NAN;
     o->red = fmin(1, (double)red / (3.14159265 * (0.15 * w) * (0.15 * w)));
 }
@@ -164,7 +164,7 @@ static void eyes_pixel_open(const idp__check_env *e, double px[2])
     if (idp__px_init(&p, e->img) != 0 || !eyes_measured(e, &tmp, &p, &g, o))
         return;
     for (int s = 0; s < 2; s++)
-        px[s] = o[s].judged ? o[s].dark_h : NAN;
+        px[s] = o[s].judged ? o[s].open_share : NAN;
 }
 
 /* An open eye beside a closed one reads at least this (pixels). */
