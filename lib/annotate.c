@@ -6,6 +6,7 @@
  * drawing is pure C over draw.c; the PNG comes from encode_png.c.
  * The colours are documented in idphoto.h and the man pages.
  */
+#include "face_zones.h"
 #include "idp_internal.h"
 
 #include <math.h>
@@ -23,11 +24,16 @@ static const idp_rgb WIDTH = {0, 90, 255};
 static const idp_rgb MATTE = {150, 60, 255};
 static const idp_rgb CROP = {255, 255, 255};
 static const idp_rgb CROP_EDGE = {0, 0, 0};
+static const idp_rgb LIGHT = {255, 200, 0};  /* lighting and shadow zones */
+static const idp_rgb LENS = {0, 255, 160};   /* glasses and eye zones */
+static const idp_rgb WALL = {120, 255, 120}; /* the wall the background
+                                                rules read */
 
 #define BAND_ALPHA 70  /* opacity of a band's strip, of 255 */
 #define THICK_PER  450 /* 1 px of line width per this many px */
 #define MATTE_CUT  128 /* alpha at or above: the person */
 #define TICK       4.0 /* face-width end ticks, x line width, each side */
+#define WALL_STEP  8   /* px between the dots marking the wall */
 
 static int line_width(const idp__canvas *cv)
 {
@@ -151,6 +157,31 @@ static void draw_subject(const idp__canvas *cv, const idp_face *f,
         idp__draw_dot(cv, lm[i].x, lm[i].y, t, LANDMARK);
 }
 
+/* The regions the lighting and glasses rules read (face_zones.c). */
+static void draw_zones(const idp__canvas *cv, const idp_face *f, int t)
+{
+    idp__face_geo g;
+    idp__face_geo_of(f->landmarks, &g);
+    for (int s = 0; s < 2; s++) {
+        idp__draw_box(cv, idp__zone_cheek(&g, s), t, LIGHT);
+        idp__draw_box(cv, idp__zone_lens(&g, s), t, LENS);
+    }
+    idp__draw_box(cv, idp__zone_bridge(&g), t, LIGHT);
+    idp__draw_box(cv, idp__zone_brow_band(&g), t, LENS);
+}
+
+/* A dot every WALL_STEP px on the wall (matte 0): where the background
+ * rules measured. */
+static void draw_wall(const idp__canvas *cv, const idp__matte *mt)
+{
+    if (mt->img_w != cv->w || mt->img_h != cv->h)
+        return;
+    for (int y = WALL_STEP / 2; y < cv->h; y += WALL_STEP)
+        for (int x = WALL_STEP / 2; x < cv->w; x += WALL_STEP)
+            if (matte_at(mt, x, y) < 1)
+                idp__draw_pixel(cv, x, y, WALL, 255);
+}
+
 static const idp_face *subject_of(const idp_report *r)
 {
     for (size_t i = 0; i < r->n_faces; i++)
@@ -166,13 +197,17 @@ void idp__annotate_draw(const idp_report *r, const idp_profile *p,
     int t = line_width(cv);
     if (r->mode == IDP_MODE_FINAL && p->height > 0)
         draw_bands(cv, p, 0, 0, cv->w, cv->h);
+    if (r->matte && r->mode == IDP_MODE_FINAL)
+        draw_wall(cv, r->matte);
     if (r->matte)
         draw_matte(cv, r->matte, t);
     if (r->mode == IDP_MODE_CAPTURE && subject && p->height > 0)
         draw_crop(cv, r, p, t);
     draw_faces(cv, r, t);
-    if (subject && r->m.has_face)
+    if (subject && r->m.has_face) {
+        draw_zones(cv, subject, t);
         draw_subject(cv, subject, &r->m, t);
+    }
 }
 
 static const idp_profile *profile_for(const idp_report *r, const idp_profile *p)

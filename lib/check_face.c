@@ -1,6 +1,6 @@
 /*
  * check_face.c - rules about the person: how many faces, enough pixels,
- * head pose, eyes open, mouth closed. Thresholds come from the profile.
+ * head pose, mouth closed. Thresholds come from the profile.
  */
 #include "checks.h"
 
@@ -100,23 +100,6 @@ void idp__check_head_pitch(const idp__check_env *e, idp_check_result *r)
               "头部上仰或低头约 %.0f°：请平视镜头",
               "head tipped up or down about %.0f deg: look straight at "
               "the camera");
-}
-
-void idp__check_eyes_open(const idp__check_env *e, idp_check_result *r)
-{
-    const idp_thresholds *l = &e->p->limits;
-    double v;
-    v = fmin(e->m->eye_open_left, e->m->eye_open_right);
-    idp__res(r, idp__grade_low(v, l->eye_open_warn, l->eye_open_fail), v,
-             "ratio");
-    idp__res_limit(r, ">= %.2f", l->eye_open_warn);
-    if (r->status == IDP_PASS)
-        idp__res_pass(r);
-    else
-        idp__res_msg(r, "眼睛未自然睁开（开合度 %.2f）：请睁大双眼重拍",
-                     "eyes not fully open (aspect ratio %.2f): open both "
-                     "eyes naturally and retake",
-                     v);
 }
 
 void idp__check_mouth_closed(const idp__check_env *e, idp_check_result *r)

@@ -23,12 +23,34 @@ static const idp__check_def table[] = {
     {"face_centred", idp__check_face_centred, FACE},
     {"head_cropped", idp__check_head_cropped, FACE},
     {"shoulders_visible", idp__check_shoulders_visible, FACE},
+    {"shoulders_level", idp__check_shoulders_level, FACE},
     {"head_roll", idp__check_head_roll, FACE},
     {"head_yaw", idp__check_head_yaw, FACE},
     {"head_pitch", idp__check_head_pitch, FACE},
     {"eyes_open", idp__check_eyes_open, FACE},
+    {"gaze_forward", idp__check_gaze_forward, FACE},
     {"mouth_closed", idp__check_mouth_closed, FACE},
+    {"tinted_glasses", idp__check_tinted_glasses, FACE},
+    {"glasses_glare", idp__check_glasses_glare, FACE},
+    {"red_eye", idp__check_red_eye, FACE},
+    {"hair_over_eyes", idp__check_hair_over_eyes, FACE},
+    {"ears_visible", idp__check_ears_visible, FACE},
+    {"head_covering", idp__check_head_covering, FACE},
+    {"face_exposure", idp__check_face_exposure, FACE},
+    {"backlight", idp__check_backlight, FACE},
+    {"face_lighting_even", idp__check_face_lighting_even, FACE},
+    {"face_shadow", idp__check_face_shadow, FACE},
+    {"sharpness", idp__check_sharpness, FACE},
+    {"noise", idp__check_noise, ANY},
+    {"compression", idp__check_compression, ANY},
     {"colour_photo", idp__check_colour_photo, ANY},
+    {"colour_natural", idp__check_colour_natural, FACE},
+    {"background_uniform", idp__check_background_uniform, FACE},
+    {"background_colour", idp__check_background_colour, FACE},
+    {"background_shadow", idp__check_background_shadow, FACE},
+    {"clothing_contrast", idp__check_clothing_contrast, FACE},
+    {"jewellery", idp__check_jewellery, FACE},
+    {"makeup", idp__check_makeup, FACE},
     {"file_format", idp__check_file_format, ANY},
     {"dimensions", idp__check_dimensions, ANY},
     {"file_size", idp__check_file_size, ANY},
@@ -45,6 +67,14 @@ size_t idp_check_id_count(void)
 const char *idp_check_id_at(size_t i)
 {
     return i < N_CHECKS ? table[i].id : NULL;
+}
+
+const idp__check_def *idp__check_find(const char *id)
+{
+    for (size_t i = 0; id && i < N_CHECKS; i++)
+        if (strcmp(table[i].id, id) == 0)
+            return &table[i];
+    return NULL;
 }
 
 static void no_face(idp_check_result *r)

@@ -1,12 +1,17 @@
 /*
  * checks.h - the rule functions of the check table (checks.c). Each rule
  * lives in the file of its family: check_face.c, check_frame.c,
- * check_file.c.
+ * check_file.c, check_eyes.c, check_light.c, check_quality.c,
+ * check_background.c, check_person.c.
  */
 #ifndef IDP_CHECKS_H
 #define IDP_CHECKS_H
 
 #include "idp_internal.h"
+
+/* The table's entry for a rule id; NULL when unknown (benchmarks time
+ * one rule at a time through it). */
+const idp__check_def *idp__check_find(const char *id);
 
 void idp__check_face_count(const idp__check_env *e, idp_check_result *r);
 void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r);
@@ -27,5 +32,32 @@ void idp__check_file_format(const idp__check_env *e, idp_check_result *r);
 void idp__check_dimensions(const idp__check_env *e, idp_check_result *r);
 void idp__check_file_size(const idp__check_env *e, idp_check_result *r);
 void idp__check_dpi(const idp__check_env *e, idp_check_result *r);
+
+/* check_light.c, check_eyes.c, check_quality.c, check_background.c,
+ * check_person.c: the appearance rules (face_zones.h). */
+void idp__check_shoulders_level(const idp__check_env *e, idp_check_result *r);
+void idp__check_gaze_forward(const idp__check_env *e, idp_check_result *r);
+void idp__check_tinted_glasses(const idp__check_env *e, idp_check_result *r);
+void idp__check_glasses_glare(const idp__check_env *e, idp_check_result *r);
+void idp__check_red_eye(const idp__check_env *e, idp_check_result *r);
+void idp__check_hair_over_eyes(const idp__check_env *e, idp_check_result *r);
+void idp__check_ears_visible(const idp__check_env *e, idp_check_result *r);
+void idp__check_head_covering(const idp__check_env *e, idp_check_result *r);
+void idp__check_face_exposure(const idp__check_env *e, idp_check_result *r);
+void idp__check_backlight(const idp__check_env *e, idp_check_result *r);
+void idp__check_face_lighting_even(const idp__check_env *e,
+                                   idp_check_result *r);
+void idp__check_face_shadow(const idp__check_env *e, idp_check_result *r);
+void idp__check_sharpness(const idp__check_env *e, idp_check_result *r);
+void idp__check_noise(const idp__check_env *e, idp_check_result *r);
+void idp__check_compression(const idp__check_env *e, idp_check_result *r);
+void idp__check_colour_natural(const idp__check_env *e, idp_check_result *r);
+void idp__check_background_uniform(const idp__check_env *e,
+                                   idp_check_result *r);
+void idp__check_background_colour(const idp__check_env *e, idp_check_result *r);
+void idp__check_background_shadow(const idp__check_env *e, idp_check_result *r);
+void idp__check_clothing_contrast(const idp__check_env *e, idp_check_result *r);
+void idp__check_jewellery(const idp__check_env *e, idp_check_result *r);
+void idp__check_makeup(const idp__check_env *e, idp_check_result *r);
 
 #endif /* IDP_CHECKS_H */

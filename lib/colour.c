@@ -111,3 +111,54 @@ void idp__srgb_to_lab(const double rgb[3], double lab[3])
         c[k] = idp__srgb_to_linear(rgb[k]);
     idp__linear_to_lab(c, lab);
 }
+
+#define DE_PI 3.14159265358979323846
+
+/* CIEDE2000 (Sharma, Wu & Dalal 2005), kL = kC = kH = 1. */
+static double hue_deg(double b, double a)
+{
+    double h = atan2(b, a) * 180.0 / DE_PI;
+    return h < 0 ? h + 360.0 : h;
+}
+
+static double mean_hue(double h1, double h2, double c1c2)
+{
+    if (c1c2 == 0)
+        return h1 + h2;
+    if (fabs(h1 - h2) <= 180)
+        return (h1 + h2) / 2;
+    return h1 + h2 < 360 ? (h1 + h2 + 360) / 2 : (h1 + h2 - 360) / 2;
+}
+
+static double hue_step(double h1, double h2, double c1c2)
+{
+    double d = h2 - h1;
+    if (c1c2 == 0)
+        return 0;
+    return d > 180 ? d - 360 : d < -180 ? d + 360 : d;
+}
+
+double idp__de00(const double lab1[3], const double lab2[3])
+{
+    const double r = DE_PI / 180.0;
+    double c1 = hypot(lab1[1], lab1[2]), c2 = hypot(lab2[1], lab2[2]);
+    double cm7 = pow((c1 + c2) / 2, 7);
+    double g = 0.5 * (1 - sqrt(cm7 / (cm7 + pow(25.0, 7))));
+    double a1 = (1 + g) * lab1[1], a2 = (1 + g) * lab2[1];
+    double cp1 = hypot(a1, lab1[2]), cp2 = hypot(a2, lab2[2]);
+    double h1 = hue_deg(lab1[2], a1), h2 = hue_deg(lab2[2], a2);
+    double dl = lab2[0] - lab1[0], dc = cp2 - cp1;
+    double dh = 2 * sqrt(cp1 * cp2) * sin(hue_step(h1, h2, cp1 * cp2) / 2 * r);
+    double lm = (lab1[0] + lab2[0]) / 2, cm = (cp1 + cp2) / 2;
+    double hm = mean_hue(h1, h2, cp1 * cp2);
+    double t = 1 - 0.17 * cos((hm - 30) * r) + 0.24 * cos(2 * hm * r) +
+               0.32 * cos((3 * hm + 6) * r) - 0.20 * cos((4 * hm - 63) * r);
+    double sl =
+        1 + 0.015 * (lm - 50) * (lm - 50) / sqrt(20 + (lm - 50) * (lm - 50));
+    double sc = 1 + 0.045 * cm, sh = 1 + 0.015 * cm * t;
+    double cm7p = pow(cm, 7);
+    double rt = -2 * sqrt(cm7p / (cm7p + pow(25.0, 7))) *
+                sin(60 * exp(-pow((hm - 275) / 25, 2)) * r);
+    return sqrt(pow(dl / sl, 2) + pow(dc / sc, 2) + pow(dh / sh, 2) +
+                rt * (dc / sc) * (dh / sh));
+}

@@ -148,6 +148,8 @@ double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride);
 double idp__srgb_to_linear(double c);
 void idp__linear_to_lab(const double lin[3], double lab[3]);
 void idp__srgb_to_lab(const double rgb[3], double lab[3]);
+/* CIEDE2000 colour difference of two CIELAB colours (colour.c). */
+double idp__de00(const double lab1[3], const double lab2[3]);
 
 /* Both colourfulness and the hue spread (colour.c) in one pass. */
 void idp__colour_stats(const uint8_t *rgb, int w, int h, size_t stride,

@@ -526,7 +526,51 @@ static idp_status f_geometry(parser *ps, const cJSON *v)
     X(resolution_warn, 0, 10, -1)                                              \
     X(resolution_fail, 0, 10, 0)                                               \
     X(colour_fail, 0, 200, 0)                                                  \
-    X(second_face_ratio, 0, 1, 0)
+    X(second_face_ratio, 0, 1, 0)                                              \
+    X(eye_closed_share, 0, 1, 0)                                               \
+    X(gaze_warn, 0, 0.5, 1)                                                    \
+    X(gaze_fail, 0, 0.5, 0)                                                    \
+    X(tint_warn, 0, 100, 1)                                                    \
+    X(tint_fail, 0, 100, 0)                                                    \
+    X(glare_warn, 0, 1, 1)                                                     \
+    X(glare_fail, 0, 1, 0)                                                     \
+    X(red_eye_warn, 0, 1, 1)                                                   \
+    X(red_eye_fail, 0, 1, 0)                                                   \
+    X(hair_brows_warn, 0, 1, 1)                                                \
+    X(hair_brows_fail, 0, 1, 0)                                                \
+    X(ears_warn, 0, 1, 0)                                                      \
+    X(covering_warn, 0, 1, 1)                                                  \
+    X(covering_fail, 0, 1, 0)                                                  \
+    X(exposure_low_warn, 0, 100, -1)                                           \
+    X(exposure_low_fail, 0, 100, 0)                                            \
+    X(exposure_high_warn, 0, 100, 1)                                           \
+    X(exposure_high_fail, 0, 100, 0)                                           \
+    X(backlight_warn, 0, 100, 1)                                               \
+    X(backlight_fail, 0, 100, 0)                                               \
+    X(lighting_warn, 1, 100, 1)                                                \
+    X(lighting_fail, 1, 100, 0)                                                \
+    X(shadow_warn, 0, 1, -1)                                                   \
+    X(shadow_fail, 0, 1, 0)                                                    \
+    X(sharpness_warn, 0, 1000, -1)                                             \
+    X(sharpness_fail, 0, 1000, 0)                                              \
+    X(noise_warn, 0, 255, 1)                                                   \
+    X(noise_fail, 0, 255, 0)                                                   \
+    X(blockiness_warn, 0, 100, 1)                                              \
+    X(blockiness_fail, 0, 100, 0)                                              \
+    X(colour_natural_warn, 0, 200, 1)                                          \
+    X(colour_natural_fail, 0, 200, 0)                                          \
+    X(shoulders_warn_deg, 0, 90, 1)                                            \
+    X(shoulders_fail_deg, 0, 90, 0)                                            \
+    X(bg_uniform_warn, 0, 200, 1)                                              \
+    X(bg_uniform_fail, 0, 200, 0)                                              \
+    X(bg_colour_warn, 0, 200, 1)                                               \
+    X(bg_colour_fail, 0, 200, 0)                                               \
+    X(bg_shadow_warn, 0, 1, 1)                                                 \
+    X(bg_shadow_fail, 0, 1, 0)                                                 \
+    X(clothing_warn, 0, 200, -1)                                               \
+    X(clothing_fail, 0, 200, 0)                                                \
+    X(jewellery_warn, 0, 1, 0)                                                 \
+    X(makeup_warn, 0, 200, 0)
 
 #define LIMIT_KEY(name, lo, hi, order) #name,
 #define LIMIT_SPEC(name, lo, hi, order)                                        \

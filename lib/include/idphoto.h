@@ -169,6 +169,31 @@ typedef struct idp_thresholds {
     double resolution_warn, resolution_fail; /* face px / needed face px */
     double colour_fail;                      /* colourfulness below: grey */
     double second_face_ratio; /* a 2nd face counts at >= this width ratio */
+    /* appearance rules (docs/checks.md): warn, then fail */
+    double eye_closed_share;     /* an eye's open share (pixels) at or below */
+    double gaze_warn, gaze_fail; /* |iris offset| / eye width */
+    double tint_warn, tint_fail; /* lens darker than skin, L* */
+    double glare_warn, glare_fail;               /* specular share of lenses */
+    double red_eye_warn, red_eye_fail;           /* red share of the pupil */
+    double hair_brows_warn, hair_brows_fail;     /* dark share above brows */
+    double ears_warn;                            /* skin share beside ears */
+    double covering_warn, covering_fail;         /* not skin/hair over brows */
+    double exposure_low_warn, exposure_low_fail; /* face L* median */
+    double exposure_high_warn, exposure_high_fail; /* face L* median */
+    double backlight_warn, backlight_fail;   /* wall Y / face Y, dark face */
+    double lighting_warn, lighting_fail;     /* brighter / darker half, Y */
+    double shadow_warn, shadow_fail;         /* darkest / brightest face zone */
+    double sharpness_warn, sharpness_fail;   /* Laplacian at IED 64 px */
+    double noise_warn, noise_fail;           /* sigma, grey levels */
+    double blockiness_warn, blockiness_fail; /* 8x8 edge step ratio */
+    double colour_natural_warn, colour_natural_fail; /* outside skin box */
+    double shoulders_warn_deg, shoulders_fail_deg;   /* shoulder line */
+    double bg_uniform_warn, bg_uniform_fail; /* P90 dE76 from the median */
+    double bg_colour_warn, bg_colour_fail;   /* dE00 from the profile's */
+    double bg_shadow_warn, bg_shadow_fail;   /* share of the ring shaded */
+    double clothing_warn, clothing_fail;     /* dE00 clothes to background */
+    double jewellery_warn;                   /* bright/saturated share */
+    double makeup_warn;                      /* lip chroma above skin */
 } idp_thresholds;
 
 /*
@@ -492,7 +517,11 @@ IDP_API int idp_sheet_paper_size(const char *paper, int *width, int *height);
  *   - a capture (with a subject): the planned crop as a white rectangle
  *     edged in black, with the same bands inside it;
  *   - the outline of the subject's matte (alpha >= 128), when the report
- *     holds one (a report of idp_check or idp_make with a face): violet.
+ *     holds one (a report of idp_check or idp_make with a face): violet;
+ *   - the zones the lighting rules read (cheeks, nose bridge): amber
+ *     boxes; those the glasses and hair rules read (lenses, the band above
+ *     the brows): green boxes; on a final photo, a light-green dot every
+ *     8 px on the wall the background rules read.
  * Lines are 1 px wide per 450 px of the image's shorter side (at least 1).
  * *png is released with idp_free(). Fails with IDP_E_INVALID_ARG when img
  * is not the size of the image the report is about (or the report holds

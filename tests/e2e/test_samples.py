@@ -69,9 +69,13 @@ def reference_photo_fails_only_for_the_smile():
     # show; CHSI asks for closed lips).
     rep = FINAL["astronaut-480x640.jpg"]
     h.equal(rep["verdict"], "fail", "verdict")
+    # Three appearance rules ask a person to look: her studio wall is a
+    # darker grey than CHSI's (240,240,240) and close to skin beside the
+    # ears, and the spacesuit's ring makes the shoulder line uneven.
+    looks = {"background_colour", "ears_visible", "shoulders_level"}
     for c in rep["checks"]:
         want = {"mouth_closed": "fail", "head_height": "skip"}.get(
-            c["id"], "pass")
+            c["id"], "warn" if c["id"] in looks else "pass")
         h.equal(c["status"], want, "astronaut-480x640.jpg: " + c["id"])
     m = rep["measurements"]
     h.check(200 <= m["eye_line_y"] <= 300, "eye line in 200-300 px")

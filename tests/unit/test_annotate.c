@@ -4,6 +4,7 @@
  * allocated to their exact size, with guard bytes checked besides. */
 #include "check.h"
 #include "idp_internal.h"
+#include "synth.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -227,6 +228,36 @@ static idp__matte *synthetic_matte(void)
     return mt;
 }
 
+/* How many pixels of the canvas have exactly this colour. */
+static int count_rgb(const idp__canvas *cv, int r, int g, int b)
+{
+    int n = 0;
+    for (int y = 0; y < cv->h; y++)
+        for (int x = 0; x < cv->w; x++)
+            n += is_rgb(px(cv, x, y), r, g, b);
+    return n;
+}
+
+/* A frontal face (synth.h): the lighting zones (cheeks, nose bridge)
+ * and the glasses zones (lenses, brow band) are outlined. */
+static void test_annotate_zones(void)
+{
+    guarded g;
+    idp_report *r = synthetic_report(IDP_MODE_FINAL);
+    if (!r || !r->faces || guarded_new(&g, 200, 160, 0, 100)) {
+        CHECK(0);
+        idp_report_free(r);
+        return;
+    }
+    synth_face(r->faces[0].landmarks, 80, 70, 80, 0.3, 0, 0);
+    idp__annotate_draw(r, chsi(), &g.cv);
+    CHECK(count_rgb(&g.cv, 255, 200, 0) > 20); /* lighting zones */
+    CHECK(count_rgb(&g.cv, 0, 255, 160) > 20); /* lens and brow zones */
+    CHECK(guarded_intact(&g));
+    idp_report_free(r);
+    free(g.buf);
+}
+
 static void test_annotate_final(void)
 {
     guarded g;
@@ -243,6 +274,8 @@ static void test_annotate_final(void)
     CHECK(is_rgb(px(&g.cv, 190, 60), 73, 143, 143));   /* cyan tint */
     CHECK(is_rgb(px(&g.cv, 190, 100), 100, 100, 100)); /* untouched */
     CHECK(is_rgb(px(&g.cv, 190, 12), 100, 100, 100));
+    CHECK(is_rgb(px(&g.cv, 4, 4), 120, 255, 120));   /* a wall dot */
+    CHECK(is_rgb(px(&g.cv, 5, 4), 100, 100, 100));   /* ... only a dot */
     CHECK(is_rgb(px(&g.cv, 40, 100), 0, 200, 0));    /* subject box */
     CHECK(is_rgb(px(&g.cv, 150, 65), 255, 0, 0));    /* another face */
     CHECK(is_rgb(px(&g.cv, 80, 80), 0, 255, 255));   /* eye line */
@@ -306,6 +339,7 @@ int main(void)
     test_blend();
     test_clipping();
     test_annotate_final();
+    test_annotate_zones();
     test_annotate_capture();
     test_annotate_api();
     return CHECK_DONE();

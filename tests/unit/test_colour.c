@@ -82,8 +82,28 @@ static void portrait(int x, int y, int w, int h, uint8_t out[3])
     memcpy(out, u * u + v * v <= 1.0 ? skin : wall, 3);
 }
 
+/* CIEDE2000 against Sharma, Wu & Dalal (2005), Table 1: pairs 1, 7, 17,
+ * 19, 25 and 34 (hue wrap, grey, large and small differences). */
+static void test_de00(void)
+{
+    static const double pairs[][7] = {
+        {50, 2.6772, -79.7751, 50, 0, -82.7485, 2.0425},
+        {50, 0, 0, 50, -1, 2, 2.3669},
+        {50, 2.5, 0, 73, 25, -18, 27.1492},
+        {50, 2.5, 0, 50, 3.1736, 0.5854, 1.0000},
+        {60.2574, -34.0099, 36.2677, 60.4626, -34.1751, 39.4387, 1.2644},
+        {2.0776, 0.0795, -1.1350, 0.9033, -0.0636, -0.5514, 0.9082},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        CHECK_NEAR(idp__de00(pairs[i], pairs[i] + 3), pairs[i][6], 1e-4);
+        CHECK_NEAR(idp__de00(pairs[i] + 3, pairs[i]), pairs[i][6], 1e-4);
+    }
+    CHECK_NEAR(idp__de00(pairs[0], pairs[0]), 0, 1e-12);
+}
+
 int main(void)
 {
+    test_de00();
     double g = colourfulness_of(480, 640, grey);
     double s = colourfulness_of(480, 640, saturated);
     double sp = colourfulness_of(480, 640, sepia);

@@ -479,12 +479,37 @@ static void test_json_errors(idp_ctx *ctx)
                 IDP_E_PROFILE, "limits.roll_warn_deg: must not be above");
     expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"eye_open_fail\":0.3}}",
                 IDP_E_PROFILE, "limits.eye_open_warn: must not be below");
+    expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"lighting_warn\":6}}",
+                IDP_E_PROFILE, "limits.lighting_warn: must not be above");
+    expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"clothing_fail\":25}}",
+                IDP_E_PROFILE, "limits.clothing_warn: must not be below");
+    expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"lighting_fail\":0.5}}",
+                IDP_E_PROFILE, "limits.lighting_fail: must be a number");
     expect_fail(ctx, "{\"base\":\"chsi\",\"limits\":{\"roll\":3}}",
                 IDP_E_PROFILE, "unknown key \"roll\" in limits");
     expect_fail(ctx, "{\"base\":\"chsi\",\"name_en\":\"bad \xff\"}",
                 IDP_E_PROFILE, "name_en: must be a UTF-8 string");
     expect_fail(ctx, "{\"base\":\"chsi\",\"id\":\"has space\"}", IDP_E_PROFILE,
                 "id: must be");
+}
+
+/* The appearance rules' limits load like the others. */
+static void test_json_appearance_limits(idp_ctx *ctx)
+{
+    idp_profile p;
+    idp_thresholds def;
+    idp_thresholds_default(&def);
+    memset(&p, 0, sizeof p);
+    CHECK_EQ_INT(load_text(ctx,
+                           "{\"base\":\"chsi\",\"limits\":{"
+                           "\"lighting_fail\":4,\"clothing_fail\":12,"
+                           "\"eye_closed_share\":0.1}}",
+                           &p),
+                 IDP_OK);
+    CHECK_NEAR(p.limits.lighting_fail, 4, 0);
+    CHECK_NEAR(p.limits.clothing_fail, 12, 0);
+    CHECK_NEAR(p.limits.eye_closed_share, 0.1, 0);
+    CHECK_NEAR(p.limits.tint_fail, def.tint_fail, 0); /* default kept */
 }
 
 static void test_json_files(idp_ctx *ctx)
@@ -559,6 +584,7 @@ int main(void)
     test_json_base(ctx);
     test_json_errors(ctx);
     test_json_files(ctx);
+    test_json_appearance_limits(ctx);
     test_example_file(ctx);
     idp_ctx_free(ctx);
     return CHECK_DONE();

@@ -1,0 +1,97 @@
+/*
+ * face_zones.h - where the appearance rules look (regions derived from the
+ * 68 landmarks) and how they read pixels there (face_zones.c). Pure C.
+ * The rules of check_light.c, check_eyes.c, check_quality.c,
+ * check_background.c and check_person.c use it, and annotate.c draws the
+ * same regions so a person sees what was measured.
+ */
+#ifndef IDP_FACE_ZONES_H
+#define IDP_FACE_ZONES_H
+
+#include "idp_internal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The subject's geometry in input pixels. */
+typedef struct idp__face_geo {
+    const idp_point *lm; /* the 68 landmarks */
+    idp_point eye[2];    /* image-left / image-right eye centre (corners) */
+    double ied;          /* between the eye centres */
+    double eye_w[2];     /* corner to corner of each eye */
+    double t;            /* eye midpoint to chin (p8) */
+    double fw;           /* p0 to p16 */
+    double mouth_y;      /* mean y of the mouth corners */
+} idp__face_geo;
+
+void idp__face_geo_of(const idp_point lm[IDP_LANDMARKS], idp__face_geo *g);
+
+/* Cheek zones after OFIQ's (quality-checks.md §1): squares of 0.3 IED
+ * from below each eye centre towards the nose, but 0.3 (not 0.5) of the
+ * way from the eyes to the mouth: on the cheekbone, above a beard or a
+ * smile's folds; side 0 image-left. */
+idp_rect idp__zone_cheek(const idp__face_geo *g, int side);
+/* The lens of a pair of glasses around eye `side`: 1.8 eye widths wide,
+ * from just below the brow to 0.6 eye widths below the eye centre. */
+idp_rect idp__zone_lens(const idp__face_geo *g, int side);
+/* The box of eye `side`'s six landmarks, grown by `grow` eye widths. */
+idp_rect idp__zone_eye(const idp__face_geo *g, int side, double grow);
+/* The forehead band just above the brows (hair over the brows). */
+idp_rect idp__zone_brow_band(const idp__face_geo *g);
+/* Where the ear is: from just inside the ear root (contour p0-p2 /
+ * p14-p16) 0.1 face widths outwards, from 0.15 face widths above p0. */
+idp_rect idp__zone_ear(const idp__face_geo *g, int side);
+/* The nose bridge (p27-p29, 0.15 IED either side): usually the best
+ * lit part of a frontal face (face_shadow). */
+idp_rect idp__zone_bridge(const idp__face_geo *g);
+/* The lower face used for lighting: eye line to mouth, cheek to cheek. */
+idp_rect idp__zone_lower_face(const idp__face_geo *g);
+
+/* Is (x, y) inside the polygon of n points? (even-odd rule) */
+int idp__in_polygon(const idp_point *pts, int n, double x, double y);
+/* Inside the face outline: jaw 0-16 closed over the brows 26-17. */
+int idp__in_face(const idp_point lm[IDP_LANDMARKS], double x, double y);
+/* Inside the polygon of eye `side` (36-41 / 42-47). */
+int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x,
+                double y);
+
+/* Pixel access with sRGB-to-linear and -Lab tables. */
+typedef struct idp__px {
+    const uint8_t *rgb;
+    int w, h;
+    size_t stride;
+    float lin[256]; /* sRGB code -> linear light 0..1 */
+} idp__px;
+
+/* 0, or -1 when the image has no pixels. */
+int idp__px_init(idp__px *p, const idp_image *img);
+const uint8_t *idp__px_at(const idp__px *p, int x, int y);
+/* Relative luminance Y (linear, 0..1) of a pixel. */
+double idp__px_y(const idp__px *p, const uint8_t *c);
+void idp__px_lab(const idp__px *p, const uint8_t *c, double lab[3]);
+
+/* Pixel rectangle of r clipped to the image: [x0, x1) x [y0, y1); 0 when
+ * empty. */
+int idp__px_clip(const idp__px *p, idp_rect r, int *x0, int *y0, int *x1,
+                 int *y1);
+
+/* A pixel filter: 1 to take (x, y). */
+typedef int (*idp__px_keep)(const void *ctx, int x, int y);
+
+/* Median Lab over the pixels of r kept by `keep` (NULL: all), sampling
+ * every `step` px; returns the number of pixels sampled (0: lab NaN). */
+size_t idp__px_median_lab(const idp__px *p, idp_rect r, int step,
+                          idp__px_keep keep, const void *ctx, double lab[3]);
+
+/* Median Lab of the two cheek zones: the subject's skin. */
+size_t idp__skin_lab(const idp__px *p, const idp__face_geo *g, double lab[3]);
+
+/* Could Lab colour c be the material of reference colour `ref` (skin,
+ * hair) under other light? Same hue (within 20 degrees) and a similar
+ * chroma, any lightness; for a grey reference, lightness within 20. */
+int idp__like_colour(const double ref[3], const double c[3]);
+
+/* Alpha of the matte at input pixel (x, y), 0..255 (nearest). */
+int idp__matte_alpha(const idp__matte *mt, double x, double y);
+
+#endif /* IDP_FACE_ZONES_H */
