@@ -26,42 +26,37 @@ static const struct option long_options[] = {
 
 static void usage(FILE *f)
 {
-    fputs(
-        "Usage: photo-check [OPTION]... FILE...\n"
-        "Check ID photos against a photo standard (default: chsi, the\n"
-        "CHSI/学信网 480x640 graduation photo) and say why a photo fails.\n"
-        "\n"
-        "  --profile ID|FILE  photo standard: a built-in id or a JSON file\n"
-        "  --list-profiles    list the built-in profiles and exit\n"
-        "  --capture          judge a raw capture: can photo-make turn it\n"
-        "                     into a compliant photo? (default: judge the\n"
-        "                     file as a final photo)\n"
-        "  --annotate OUT.png also write a copy of FILE showing what was\n"
-        "                     measured: face boxes, landmarks, eye, head-top\n"
-        "                     and chin lines, the profile's bands (one FILE)\n"
-        "  --force            replace an existing --annotate file\n"
-        "  --json             one JSON report per file (JSON Lines,\n"
-        "                     schema idphoto.report/1) on stdout\n"
-        "  --lang zh|en       language of messages (default: zh when the\n"
-        "                     first of LC_ALL, LC_MESSAGES, LANG that is\n"
-        "                     set starts with zh, else en)\n"
-        "  --model PATH       dlib 68-point landmark model (default: "
-        "$IDP_MODEL,\n"
-        "                     then the install prefix, then /usr/share/dlib)\n"
-        "  --max-pixels N     refuse images with more pixels (default\n"
-        "                     100000000)\n"
-        "  -q, --quiet        print no verdicts, only errors (JSON is still\n"
-        "                     printed with --json); the exit code tells\n"
-        "  -v, --verbose      list every rule, passed and skipped too\n"
-        "  -h, --help         show this help and exit\n"
-        "  -V, --version      show versions and exit\n"
-        "\n"
-        "Exit status: 0 all photos compliant (warnings allowed), 1 at least\n"
-        "one photo non-compliant, 2 usage error, 3 an input unreadable or\n"
-        "not an image, 4 cannot write the --annotate file (or it exists\n"
-        "without --force), 5 model or profile missing or invalid, 6 internal\n"
-        "error. With several files, the most severe.\n",
-        f);
+    fputs("Usage: photo-check [OPTION]... FILE...\n"
+          "Check ID photos against a photo standard (default: chsi, the\n"
+          "CHSI/学信网 480x640 graduation photo) and say why a photo fails.\n"
+          "\n"
+          "  --capture            judge a raw capture: can photo-make turn "
+          "it\n"
+          "                       into a compliant photo? (default: judge "
+          "the\n"
+          "                       file as a final photo)\n"
+          "  --annotate OUT.png   also write a copy of FILE showing what "
+          "was\n"
+          "                       measured: face boxes, landmarks, eye, "
+          "head-top\n"
+          "                       and chin lines, the profile's bands (one "
+          "FILE)\n"
+          "  --force              replace an existing --annotate file\n",
+          f);
+    cli_usage_common(f, "  --json               one JSON report per file "
+                        "(JSON Lines,\n"
+                        "                       schema idphoto.report/1) on "
+                        "stdout\n");
+    fputs("\n"
+          "Exit status: 0 all photos compliant (warnings allowed), 1 at "
+          "least\n"
+          "one photo non-compliant, 2 usage error, 3 an input unreadable "
+          "or\n"
+          "not an image, 4 cannot write the --annotate file (or it exists\n"
+          "without --force), 5 model or profile missing or invalid, 6 "
+          "internal\n"
+          "error. With several files, the most severe.\n",
+          f);
 }
 
 static int tool_option(int c, const char *arg, void *tool)
