@@ -190,20 +190,22 @@ static void row_clear(row_buf *r)
     r->n = 0;
 }
 
-static int is_space(char c, char delim)
+/* Spaces around a value are dropped; tabs are kept (a tab-separated file
+ * may hold one, quoted), so the same text parses alike either way. */
+static int is_space(char c)
 {
-    return c == ' ' || (c == '\t' && delim != '\t');
+    return c == ' ';
 }
 
-/* Trim spaces (and tabs unless they separate) and store as a field. */
-static int row_push(row_buf *r, const field_buf *b, char delim)
+/* Trim spaces and store as a field. */
+static int row_push(row_buf *r, const field_buf *b)
 {
     const char *s = b->p ? b->p : empty;
     size_t a = 0, z = b->len;
     char *f;
-    while (a < z && is_space(s[a], delim))
+    while (a < z && is_space(s[a]))
         a++;
-    while (z > a && is_space(s[z - 1], delim))
+    while (z > a && is_space(s[z - 1]))
         z--;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
@@ -259,7 +261,7 @@ static int read_record(scanner *s, row_buf *row)
             continue;
         }
         if (at_end || c == '\n' || c == '\r' || c == s->delim) {
-            if (row_push(row, &b, s->delim)) {
+            if (row_push(row, &b)) {
                 rc = -1;
                 break;
             }

@@ -11,7 +11,7 @@
 typedef struct cli_roster {
     size_t n_cols;     /* columns, from the header row */
     size_t n_rows;     /* data rows (blank lines skipped) */
-    char **header;     /* n_cols names, trimmed */
+    char **header;     /* n_cols names */
     char **cells;      /* n_rows * n_cols values, row-major, never NULL */
     size_t *line;      /* the source line where each row starts (1-based) */
     char encoding[16]; /* "utf-8", "gb18030" or "utf-16" */
@@ -23,7 +23,7 @@ typedef struct cli_roster {
  * Excel's "Unicode text"), or else GB18030 (which covers GBK and GB2312);
  * comma or tab separated, whichever the header row holds more of outside
  * quotes; RFC 4180 quotes ("a, b", "say ""hi""", line breaks inside);
- * CRLF, LF or CR line ends. The first non-blank row names the columns: each
+ * CRLF, LF or CR line ends; spaces around a value are dropped. The first non-blank row names the columns: each
  * name non-empty after trimming and unique. A row may have fewer fields
  * than the header (the rest are empty) but not more non-empty ones.
  * Returns 0 and *out (free with cli_roster_free), or -1 with a message
