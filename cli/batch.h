@@ -132,6 +132,9 @@ int cli_record_write(const cli_batch *b, const cli_item *it);
 /* Restore a photo's result from its record when the input, the settings
  * and every written file still match: 1 restored, 0 not. */
 int cli_record_restore(const cli_batch *b, cli_item *it);
+/* --resume: remove the temporary files a killed run left in the state
+ * folder and beside this run's outputs (NAME.tmp.XXXXXX). */
+void cli_batch_sweep(const cli_batch *b);
 /* The record's text and back (exposed for the unit test). */
 char *cli_record_format(const cli_item *it, uint64_t settings);
 int cli_record_parse(const char *text, cli_item *it, uint64_t settings);

@@ -68,8 +68,9 @@ static int check_segments(const char *path, char *err, size_t err_len)
             return fail(err, err_len,
                         "'%s': an empty, '.' or '..' part in the name", path);
         if (n > 255)
-            return fail(err, err_len, "a part of the name is longer than "
-                                      "255 bytes");
+            return fail(err, err_len,
+                        "a part of the name is longer than "
+                        "255 bytes");
         if (!p[n])
             return 0;
         p += n + 1;

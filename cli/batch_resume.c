@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "cli_fs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -360,4 +361,78 @@ int cli_record_restore(const cli_batch *b, cli_item *it)
     }
     it->res.state = CLI_RESTORED;
     return 1;
+}
+
+/* ---- what a kill leaves behind ---- */
+
+/* "NAME.tmp.XXXXXX" (cli_write_atomic's temporary file): the length of
+ * NAME, else 0. */
+static size_t temp_prefix(const char *name)
+{
+    const char *t = strstr(name, ".tmp.");
+    while (t && strlen(t) != 11)
+        t = strstr(t + 1, ".tmp.");
+    return t ? (size_t)(t - name) : 0;
+}
+
+static int planned(const cli_batch *b, const char *dir, const char *name,
+                   size_t n)
+{
+    char path[8300];
+    for (size_t i = 0; i < b->n_items; i++) {
+        const cli_item *it = &b->items[i];
+        if (!it->output)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", b->o->output_dir, it->output);
+        if (strncmp(path, dir, strlen(dir)) == 0 &&
+            strlen(path) == strlen(dir) + 1 + n &&
+            strncmp(path + strlen(dir) + 1, name, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Remove the temporary files of `dir` that this run's writes could have
+ * left (all of them in the state folder). */
+static void sweep_dir(const cli_batch *b, const char *dir, int all)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[8600];
+    while (d && (e = readdir(d)) != NULL) {
+        size_t n = temp_prefix(e->d_name);
+        if (n == 0 || !(all || planned(b, dir, e->d_name, n)))
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
+            (int)sizeof path)
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The folder of an item's output, into dir. */
+static void output_dir_of(const cli_batch *b, const char *out, char *dir,
+                          size_t n)
+{
+    const char *slash = strrchr(out, '/');
+    int len = slash ? (int)(slash - out) : 0;
+    snprintf(dir, n, "%s%s%.*s", b->o->output_dir, slash ? "/" : "", len, out);
+}
+
+void cli_batch_sweep(const cli_batch *b)
+{
+    char dir[4200], prev[4200] = "";
+    sweep_dir(b, b->state_dir, 1);
+    /* items are sorted by input path, so outputs of one folder mostly
+     * follow each other: sweep a folder again only when it changes */
+    for (size_t i = 0; i < b->n_items; i++) {
+        if (!b->items[i].output)
+            continue;
+        output_dir_of(b, b->items[i].output, dir, sizeof dir);
+        if (strcmp(dir, prev) == 0)
+            continue;
+        sweep_dir(b, dir, 0);
+        memcpy(prev, dir, sizeof prev);
+    }
 }

@@ -312,10 +312,12 @@ void cli_batch_work(const cli_batch *b, idp_ctx *ctx, cli_item *it)
                               : make(b, ctx, it, img, &p);
     if (st != IDP_OK) {
         char msg[1024];
+        uint64_t input_hash = it->res.input_hash;
         snprintf(msg, sizeof msg, "%s", idp_ctx_error(ctx));
         cli_error(NULL, "%s", msg);
         cli_result_clear(&it->res);
         set_error(b, it, st, msg);
+        it->res.input_hash = input_hash; /* the record says which bytes */
         if (st != IDP_E_MODEL && st != IDP_E_INTERNAL && st != IDP_E_NOMEM)
             cli_record_write(b, it);
     } else {

@@ -290,6 +290,8 @@ static int run(cli_batch *b)
         rc = cli_batch_plan(b);
     if (rc != CLI_OK)
         return rc;
+    if (o->resume)
+        cli_batch_sweep(b);
     rc = cli_batch_run(b, jobs);
     if (rc == CLI_SETUP || rc == CLI_INTERNAL)
         return cli_worse(rc, photos_worst(b));

@@ -23,11 +23,11 @@ typedef struct cli_roster {
  * Excel's "Unicode text"), or else GB18030 (which covers GBK and GB2312);
  * comma or tab separated, whichever the header row holds more of outside
  * quotes; RFC 4180 quotes ("a, b", "say ""hi""", line breaks inside);
- * CRLF, LF or CR line ends; spaces around a value are dropped. The first non-blank row names the columns: each
- * name non-empty after trimming and unique. A row may have fewer fields
- * than the header (the rest are empty) but not more non-empty ones.
- * Returns 0 and *out (free with cli_roster_free), or -1 with a message
- * naming the line in err.
+ * CRLF, LF or CR line ends; spaces around a value are dropped. The first
+ * non-blank row names the columns: each name non-empty after trimming and
+ * unique. A row may have fewer fields than the header (the rest are empty) but
+ * not more non-empty ones. Returns 0 and *out (free with cli_roster_free), or
+ * -1 with a message naming the line in err.
  */
 int cli_roster_parse(const char *data, size_t len, cli_roster **out, char *err,
                      size_t err_len);

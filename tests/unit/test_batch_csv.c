@@ -10,10 +10,10 @@
 static void test_csv(void)
 {
     cli_buf b = {NULL, 0, 0, 0};
-    const char *row[] = {"2021001", "张三", "a,b", "say \"hi\"", "two\nlines",
-                         " padded", ""};
-    const char *evil[] = {"=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)",
-                          "\tx", "ok=1"};
+    const char *row[] = {"2021001",    "张三",    "a,b", "say \"hi\"",
+                         "two\nlines", " padded", ""};
+    const char *evil[] = {
+        "=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "ok=1"};
     cli_csv_bom(&b);
     cli_csv_row(&b, row, 7);
     cli_csv_row(&b, evil, 6);

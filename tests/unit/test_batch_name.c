@@ -26,8 +26,8 @@ static const char *lookup(void *user, const char *name, size_t len)
 static void expect(const char *tpl, const char *want)
 {
     char out[512], err[256] = "";
-    int rc = cli_name_expand(tpl, lookup, NULL, out, sizeof out, err,
-                             sizeof err);
+    int rc =
+        cli_name_expand(tpl, lookup, NULL, out, sizeof out, err, sizeof err);
     CHECK_EQ_INT(rc, 0);
     if (rc == 0)
         CHECK_STR(out, want);
@@ -38,8 +38,8 @@ static void expect(const char *tpl, const char *want)
 static void refuse(const char *tpl, const char *words)
 {
     char out[512], err[256] = "";
-    int rc = cli_name_expand(tpl, lookup, NULL, out, sizeof out, err,
-                             sizeof err);
+    int rc =
+        cli_name_expand(tpl, lookup, NULL, out, sizeof out, err, sizeof err);
     CHECK_EQ_INT(rc, -1);
     CHECK(strstr(err, words) != NULL);
     if (!strstr(err, words))
@@ -74,9 +74,9 @@ static void test_refuse(void)
 static void test_check(void)
 {
     char err[256] = "";
-    CHECK_EQ_INT(cli_name_check("{college}/{学号}.jpg", lookup, NULL, err,
-                                sizeof err),
-                 0);
+    CHECK_EQ_INT(
+        cli_name_check("{college}/{学号}.jpg", lookup, NULL, err, sizeof err),
+        0);
     /* values do not matter when checking: {empty} is a column */
     CHECK_EQ_INT(cli_name_check("{empty}.jpg", lookup, NULL, err, sizeof err),
                  0);
