@@ -63,6 +63,15 @@ void cli_buf_printf(cli_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+int cli_fail(char *err, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 void cli_csv_bom(cli_buf *b)
 {
     cli_buf_str(b, "\xEF\xBB\xBF");

@@ -21,6 +21,11 @@ void cli_buf_str(cli_buf *b, const char *s);
 void cli_buf_printf(cli_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A message into a caller's buffer err[0..n) (parsers that do not print);
+ * returns -1, so `return cli_fail(err, n, "...")` fails in one line. */
+int cli_fail(char *err, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* ---- CSV that Excel opens correctly (UTF-8 with a BOM, CRLF) ---- */
 
 /* The UTF-8 byte order mark that tells Excel the encoding. */

@@ -1,21 +1,9 @@
 /* batch_name.c - output names from templates, made safe. */
 #include "batch_name.h"
+#include "batch_buf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static int fail(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static int unsafe(unsigned char c)
 {
@@ -60,17 +48,18 @@ static int check_segments(const char *path, char *err, size_t err_len)
 {
     const char *p = path;
     if (*p == '/')
-        return fail(err, err_len, "'%s' is an absolute path", path);
+        return cli_fail(err, err_len, "'%s' is an absolute path", path);
     for (;;) {
         size_t n = strcspn(p, "/");
         if (n == 0 || (n == 1 && p[0] == '.') ||
             (n == 2 && p[0] == '.' && p[1] == '.'))
-            return fail(err, err_len,
-                        "'%s': an empty, '.' or '..' part in the name", path);
+            return cli_fail(err, err_len,
+                            "'%s': an empty, '.' or '..' part in the name",
+                            path);
         if (n > 255)
-            return fail(err, err_len,
-                        "a part of the name is longer than "
-                        "255 bytes");
+            return cli_fail(err, err_len,
+                            "a part of the name is longer than "
+                            "255 bytes");
         if (!p[n])
             return 0;
         p += n + 1;
@@ -84,16 +73,17 @@ static int field(const char **t, cli_name_lookup fn, void *user, sink *s,
     const char *v;
     int rc;
     if (!close)
-        return fail(err, err_len, "'{' without '}'");
+        return cli_fail(err, err_len, "'{' without '}'");
     v = fn(user, name, (size_t)(close - name));
     if (!v)
-        return fail(err, err_len, "{%.*s}: no such column", (int)(close - name),
-                    name);
+        return cli_fail(err, err_len, "{%.*s}: no such column",
+                        (int)(close - name), name);
     rc = put_value(s, v);
     if (rc > 0)
-        return fail(err, err_len, "{%.*s} is empty", (int)(close - name), name);
+        return cli_fail(err, err_len, "{%.*s} is empty", (int)(close - name),
+                        name);
     if (rc < 0)
-        return fail(err, err_len, "the name is too long");
+        return cli_fail(err, err_len, "the name is too long");
     *t = close + 1;
     return 0;
 }
@@ -104,22 +94,22 @@ int cli_name_expand(const char *tpl, cli_name_lookup fn, void *user, char *out,
     sink s = {out, 0, out_len};
     const char *t = tpl;
     if (out_len == 0)
-        return fail(err, err_len, "no room");
+        return cli_fail(err, err_len, "no room");
     out[0] = '\0';
     while (*t) {
         if ((t[0] == '{' && t[1] == '{') || (t[0] == '}' && t[1] == '}')) {
             if (put(&s, t[0]))
-                return fail(err, err_len, "the name is too long");
+                return cli_fail(err, err_len, "the name is too long");
             t += 2;
         } else if (*t == '{') {
             if (field(&t, fn, user, &s, err, err_len))
                 return -1;
         } else if (*t == '}') {
-            return fail(err, err_len, "'}' without '{'");
+            return cli_fail(err, err_len, "'}' without '{'");
         } else if (*t == '\\' || put(&s, *t)) {
-            return fail(err, err_len,
-                        *t == '\\' ? "'\\' in the template"
-                                   : "the name is too long");
+            return cli_fail(err, err_len,
+                            *t == '\\' ? "'\\' in the template"
+                                       : "the name is too long");
         } else {
             t++;
         }

@@ -4,10 +4,10 @@
  * pick the delimiter from the header row, split RFC 4180 fields.
  */
 #include "roster.h"
+#include "batch_buf.h"
 
 #include <errno.h>
 #include <iconv.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,18 +17,6 @@
 #define MAX_CELLS 10000000u
 
 static const char empty[] = "";
-
-static int fail(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* Length of the valid UTF-8 prefix of s[0..n). */
 static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
@@ -126,10 +114,10 @@ static char *decode(const char *data, size_t len, size_t *n, char *enc,
     } else if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
         size_t ok = utf8_valid_prefix(u + 3, len - 3);
         if (ok < len - 3) {
-            fail(err, err_len,
-                 "starts with a UTF-8 BOM but byte %zu is not "
-                 "UTF-8",
-                 ok + 4);
+            cli_fail(err, err_len,
+                     "starts with a UTF-8 BOM but byte %zu is not "
+                     "UTF-8",
+                     ok + 4);
             return NULL;
         }
         text = copy(data + 3, len - 3);
@@ -144,12 +132,12 @@ static char *decode(const char *data, size_t len, size_t *n, char *enc,
         snprintf(enc, 16, "gb18030");
     }
     if (!text) {
-        fail(err, err_len, "neither UTF-8, UTF-16 with a BOM nor GB18030");
+        cli_fail(err, err_len, "neither UTF-8, UTF-16 with a BOM nor GB18030");
         return NULL;
     }
     if (strlen(text) != *n) {
         free(text);
-        fail(err, err_len, "holds a NUL character (not a text file?)");
+        cli_fail(err, err_len, "holds a NUL character (not a text file?)");
         return NULL;
     }
     return text;
@@ -340,17 +328,17 @@ static int take_header(cli_roster *r, row_buf *row, size_t line, char *err,
                        size_t err_len)
 {
     if (row->n > MAX_COLS)
-        return fail(err, err_len, "line %zu: more than %d columns", line,
-                    MAX_COLS);
+        return cli_fail(err, err_len, "line %zu: more than %d columns", line,
+                        MAX_COLS);
     for (size_t i = 0; i < row->n; i++) {
         if (!row->f[i][0])
-            return fail(err, err_len, "line %zu: column %zu has no name", line,
-                        i + 1);
+            return cli_fail(err, err_len, "line %zu: column %zu has no name",
+                            line, i + 1);
         for (size_t k = 0; k < i; k++)
             if (strcmp(row->f[i], row->f[k]) == 0)
-                return fail(err, err_len,
-                            "line %zu: two columns are named '%s'", line,
-                            row->f[i]);
+                return cli_fail(err, err_len,
+                                "line %zu: two columns are named '%s'", line,
+                                row->f[i]);
     }
     r->header = row->f;
     r->n_cols = row->n;
@@ -386,15 +374,15 @@ static int take_row(cli_roster *r, row_buf *row, size_t line, size_t *cap,
     char **dst;
     for (size_t i = r->n_cols; i < row->n; i++)
         if (row->f[i][0])
-            return fail(err, err_len,
-                        "line %zu has %zu fields, the header names %zu", line,
-                        row->n, r->n_cols);
+            return cli_fail(err, err_len,
+                            "line %zu has %zu fields, the header names %zu",
+                            line, row->n, r->n_cols);
     if (r->n_rows == *cap) {
         int g = grow_rows(r, cap);
         if (g == -2)
-            return fail(err, err_len, "more than %u cells", MAX_CELLS);
+            return cli_fail(err, err_len, "more than %u cells", MAX_CELLS);
         if (g)
-            return fail(err, err_len, "out of memory");
+            return cli_fail(err, err_len, "out of memory");
     }
     dst = r->cells + r->n_rows * r->n_cols;
     for (size_t i = 0; i < r->n_cols; i++) {
@@ -421,9 +409,10 @@ static int parse_text(cli_roster *r, const char *text, size_t n, char *err,
             break;
         if (got < 0) {
             rc = got == -1
-                     ? fail(err, err_len, "out of memory")
-                     : fail(err, err_len,
-                            "line %zu: a quoted field is never closed", line);
+                     ? cli_fail(err, err_len, "out of memory")
+                     : cli_fail(err, err_len,
+                                "line %zu: a quoted field is never closed",
+                                line);
             break;
         }
         if (row_blank(&row))
@@ -436,7 +425,7 @@ static int parse_text(cli_roster *r, const char *text, size_t n, char *err,
     row_clear(&row);
     free(row.f);
     if (!rc && !r->header)
-        rc = fail(err, err_len, "no header row (the file is empty)");
+        rc = cli_fail(err, err_len, "no header row (the file is empty)");
     return rc;
 }
 
@@ -449,7 +438,7 @@ int cli_roster_parse(const char *data, size_t len, cli_roster **out, char *err,
     int rc;
     *out = NULL;
     if (!r)
-        return fail(err, err_len, "out of memory");
+        return cli_fail(err, err_len, "out of memory");
     text = decode(data, len, &n, r->encoding, err, err_len);
     if (!text) {
         free(r);
