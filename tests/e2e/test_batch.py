@@ -16,6 +16,9 @@ student, a broken file and a formula in a name. Checks:
 * kill -9 in the middle of a run, then --resume: the same files, byte for
   byte, as an uninterrupted run (twice, at different moments);
 * --check-only on the made photos: each passes, nothing written;
+* --fail-fast: no photo started after the broken one; --sheet: a 6-inch
+  sheet beside the photo, part of the record; the progress bar on a
+  terminal (a pty), silent with -q;
 * --shard 1/3, 2/3, 3/3 (through GNU parallel when installed) then
   --merge-reports: the same files as one unsharded run;
 * the mixed folder of issue #7 (tests/e2e/test_corpus.py's broken files
@@ -393,6 +396,80 @@ def from_list_on_stdin():
         a = open(os.path.join(TMP, "out", name), "rb").read()
         b = open(os.path.join(TMP, "out-list", name), "rb").read()
         h.check(a == b, name + ": a list in any order = the folder")
+
+
+@h.test
+def fail_fast_stops_starting():
+    r = run_batch("out-ff", "--fail-fast", jobs="1")
+    h.equal(r.returncode, 3, "exit " + r.describe())
+    reps = e2e.parse_jsonl(open(os.path.join(TMP, "out-ff", "report.jsonl"),
+                                "rb").read())
+    after = [x for x in reps if os.path.basename(x["file"]) >
+             "2021005.jpg"]
+    h.check(len(after) == 3 and all(
+        "stopped early" in x["error"]["message"] for x in after),
+        "the photos after the broken one are not started: %s"
+        % [x["error"] for x in after])
+    h.check(all(x["verdict"] in ("pass", "warn") for x in reps[:3]),
+            "the photos before it were made")
+
+
+@h.test
+def print_sheet_per_photo():
+    listing = os.path.join(SRC, "2021001.jpg") + "\n"
+    cmd = [batch, "-q", "--roster", os.path.join(TMP, "roster.csv"),
+           "--name", NAME, "--sheet", "6inch", "--from-list", "-",
+           os.path.join(TMP, "out-sheet")]
+    r = e2e.run(cmd, timeout=RUN_TIMEOUT, stdin_data=listing.encode())
+    h.check(r.returncode in (0, 1), "exit " + r.describe())
+    d = os.path.join(TMP, "out-sheet", "计算机学院")
+    h.equal(sorted(os.listdir(d)), ["110101200001010011-sheet.jpg",
+                                    "110101200001010011.jpg"],
+            "the photo and its sheet")
+    sheet = open(os.path.join(d, "110101200001010011-sheet.jpg"), "rb").read()
+    h.equal(jpeg_info(sheet)[0], (1795, 1205), "a 6-inch sheet")
+    r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
+                stdin_data=listing.encode())
+    h.check(r.returncode in (0, 1), "resumed with the sheet " + r.describe())
+    os.unlink(os.path.join(d, "110101200001010011-sheet.jpg"))
+    r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
+                stdin_data=listing.encode())
+    h.equal(r.returncode, 4, "the sheet gone: made again, the photo is "
+            "there " + r.describe())
+
+
+@h.test
+def progress_bar_on_a_terminal():
+    import pty
+    listing = "".join(os.path.join(SRC, n) + "\n"
+                      for n in ("2021004.jpg", "2021005.jpg"))
+    for quiet in (False, True):
+        master, slave = pty.openpty()
+        cmd = [batch, "-j", "1", "--from-list", "-",
+               os.path.join(TMP, "out-tty-%d" % quiet)] + (["-q"] if quiet
+                                                          else [])
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        p.communicate(listing.encode(), timeout=RUN_TIMEOUT)
+        text = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            text += chunk
+        os.close(master)
+        text = text.decode("utf-8", "replace")
+        bar = re.search(r"\[#+\] 2/2 +[0-9.]+/s +(ETA [0-9:]+ +)?failed 2",
+                        text)
+        if quiet:
+            h.check(not bar and "[" not in text, "-q: no bar: %r" % text)
+        else:
+            h.check(bar is not None, "the bar, done/total, rate, failures: %r"
+                    % text[-300:])
 
 
 @h.test
