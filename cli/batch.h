@@ -53,16 +53,24 @@ typedef struct cli_result {
     size_t n_written;
 } cli_result;
 
-typedef struct cli_item {
-    char *path;    /* the input, as found or listed */
-    char *rel;     /* relative to INPUT_DIR, or as listed */
-    long row;      /* its roster row, -1 when none */
-    char *output;  /* relative output path; NULL with --check-only */
-    char *problem; /* not processed, and why (no roster entry, ...) */
-    int in_shard;  /* this run's --shard K/N takes it */
-    uint64_t key;  /* hash of `path`: its record, its shard */
+typedef struct cli_item cli_item;
+struct cli_item {
+    char *path;             /* the input, as found or listed */
+    char *rel;              /* relative to INPUT_DIR, or as listed */
+    long row;               /* its roster row, -1 when none */
+    char *output;           /* relative output path; NULL with --check-only */
+    char *problem;          /* not processed, and why (no roster entry, ...) */
+    int in_shard;           /* this run's --shard K/N takes it */
+    uint64_t key;           /* hash of `path`: its record, its shard */
+    const cli_item *dup_of; /* another photo for the same target */
     cli_result res;
-} cli_item;
+};
+
+/* A roster row by its --match value. */
+typedef struct cli_key {
+    const char *key;
+    long row;
+} cli_key;
 
 typedef struct cli_batch {
     const cli_batch_opts *o;
@@ -71,6 +79,9 @@ typedef struct cli_batch {
     idp_make_options mo;
     cli_roster *roster;
     long col_match, col_id, col_name, col_unit; /* -1: none */
+    cli_key *keys; /* the rows with a --match value, sorted by it */
+    size_t n_keys;
+    cli_item **by_row; /* each row's first photo (NULL: none) */
     cli_item *items;
     size_t n_items;
     char state_dir[4096]; /* OUTPUT_DIR/.photo-batch */

@@ -86,21 +86,40 @@ static int columns(cli_batch *b)
     return rc;
 }
 
-/* Two rows with one key would make a photo ambiguous. */
-static int unique_keys(const cli_batch *b)
+static int by_key(const void *x, const void *y)
+{
+    const cli_key *a = x, *c = y;
+    int d = strcmp(a->key, c->key);
+    return d ? d : (a->row > c->row) - (a->row < c->row);
+}
+
+/* The roster's keys (--match column) sorted, for bsearch; two rows with
+ * one key would make a photo ambiguous. */
+static int index_keys(cli_batch *b)
 {
     const cli_roster *r = b->roster;
+    size_t n = 0;
+    b->keys = malloc((r->n_rows ? r->n_rows : 1) * sizeof *b->keys);
+    if (!b->keys) {
+        cli_error(NULL, "out of memory");
+        return CLI_INTERNAL;
+    }
     for (size_t i = 0; i < r->n_rows; i++) {
         const char *k = cli_roster_cell(r, i, (size_t)b->col_match);
-        for (size_t j = 0; *k && j < i; j++)
-            if (strcmp(k, cli_roster_cell(r, j, (size_t)b->col_match)) == 0) {
-                cli_error(b->o->roster,
-                          "lines %zu and %zu both hold '%s' in "
-                          "column '%s'",
-                          r->line[j], r->line[i], k, r->header[b->col_match]);
-                return CLI_INPUT;
-            }
+        if (*k)
+            b->keys[n++] = (cli_key){k, (long)i};
     }
+    b->n_keys = n;
+    qsort(b->keys, n, sizeof *b->keys, by_key);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(b->keys[i].key, b->keys[i - 1].key) == 0) {
+            cli_error(b->o->roster,
+                      "lines %zu and %zu both hold '%s' in "
+                      "column '%s'",
+                      r->line[b->keys[i - 1].row], r->line[b->keys[i].row],
+                      b->keys[i].key, r->header[b->col_match]);
+            return CLI_INPUT;
+        }
     return CLI_OK;
 }
 
@@ -125,7 +144,7 @@ int cli_batch_load_roster(cli_batch *b)
         return CLI_INPUT;
     }
     rc = columns(b);
-    return rc == CLI_OK ? unique_keys(b) : rc;
+    return rc == CLI_OK ? index_keys(b) : rc;
 }
 
 /* ---- naming ---- */
@@ -173,11 +192,17 @@ static char *problem(const char *fmt, const char *a, const char *c)
 
 static long find_row(const cli_batch *b, const char *stem)
 {
-    const cli_roster *r = b->roster;
-    for (size_t i = 0; i < r->n_rows; i++)
-        if (strcmp(cli_roster_cell(r, i, (size_t)b->col_match), stem) == 0)
-            return (long)i;
-    return -1;
+    size_t lo = 0, hi = b->n_keys;
+    while (lo < hi) { /* the first key >= stem */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(b->keys[mid].key, stem) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < b->n_keys && strcmp(b->keys[lo].key, stem) == 0
+               ? b->keys[lo].row
+               : -1;
 }
 
 static void name_item(const cli_batch *b, cli_item *it)
@@ -220,7 +245,18 @@ int cli_batch_check_template(const cli_batch *b)
 /* ---- duplicates ---- */
 
 /* What two photos must not share: the output, or (checking only) the
- * student. */
+ * student; "" for a photo already set aside. */
+static int by_target(const void *x, const void *y)
+{
+    const cli_item *a = *(const cli_item *const *)x;
+    const cli_item *c = *(const cli_item *const *)y;
+    if (a->output && c->output)
+        return strcmp(a->output, c->output);
+    if (a->row != c->row)
+        return a->row < c->row ? -1 : 1;
+    return strcmp(a->path, c->path);
+}
+
 static int same_target(const cli_item *a, const cli_item *c)
 {
     if (a->problem || c->problem)
@@ -230,18 +266,47 @@ static int same_target(const cli_item *a, const cli_item *c)
     return a->row >= 0 && a->row == c->row;
 }
 
+/* Each photo of a group sharing a target names another of the group. */
 static void mark_duplicates(cli_batch *b)
 {
-    char **why = calloc(b->n_items, sizeof *why);
-    for (size_t i = 0; why && i < b->n_items; i++)
-        for (size_t j = 0; j < b->n_items; j++)
-            if (i != j && !why[i] && same_target(&b->items[i], &b->items[j]))
-                why[i] = problem("'%s' is for the same %s", b->items[j].path,
-                                 b->items[i].output ? "output" : "student");
-    for (size_t i = 0; why && i < b->n_items; i++)
-        if (why[i])
-            b->items[i].problem = why[i];
-    free(why);
+    cli_item **v = malloc((b->n_items ? b->n_items : 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; v && i < b->n_items; i++)
+        if (!b->items[i].problem)
+            v[n++] = &b->items[i];
+    if (v && n)
+        qsort(v, n, sizeof *v, by_target);
+    for (size_t i = 0; v && i < n; i++) {
+        const cli_item *other = NULL;
+        if (i > 0 && same_target(v[i - 1], v[i]))
+            other = v[i - 1];
+        else if (i + 1 < n && same_target(v[i], v[i + 1]))
+            other = v[i + 1];
+        if (other)
+            v[i]->dup_of = other;
+    }
+    for (size_t i = 0; v && i < n; i++)
+        if (v[i]->dup_of)
+            v[i]->problem =
+                problem("'%s' is for the same %s", v[i]->dup_of->path,
+                        v[i]->output ? "output" : "student");
+    free(v);
+}
+
+/* The first photo (in path order) of each roster row. */
+static int index_rows(cli_batch *b)
+{
+    if (!b->roster)
+        return CLI_OK;
+    b->by_row = calloc(b->roster->n_rows + 1, sizeof *b->by_row);
+    if (!b->by_row) {
+        cli_error(NULL, "out of memory");
+        return CLI_INTERNAL;
+    }
+    for (size_t i = b->n_items; i-- > 0;)
+        if (b->items[i].row >= 0)
+            b->by_row[b->items[i].row] = &b->items[i];
+    return CLI_OK;
 }
 
 int cli_batch_plan(cli_batch *b)
@@ -254,5 +319,5 @@ int cli_batch_plan(cli_batch *b)
         name_item(b, it);
     }
     mark_duplicates(b);
-    return CLI_OK;
+    return index_rows(b);
 }

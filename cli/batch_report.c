@@ -34,10 +34,7 @@ const char *cli_batch_col(const cli_batch *b, long row, long col)
 
 const cli_item *cli_batch_item_of_row(const cli_batch *b, size_t row)
 {
-    for (size_t i = 0; i < b->n_items; i++)
-        if (b->items[i].row == (long)row)
-            return &b->items[i];
-    return NULL;
+    return b->by_row ? b->by_row[row] : NULL;
 }
 
 /* A photo without a roster entry, when there is a roster. */

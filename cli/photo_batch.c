@@ -327,6 +327,8 @@ int main(int argc, char **argv)
     b.o = &o;
     rc = run(&b);
     cli_batch_items_free(&b);
+    free(b.keys);
+    free(b.by_row);
     cli_roster_free(b.roster);
     return rc;
 }
