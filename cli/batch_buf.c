@@ -72,6 +72,16 @@ int cli_fail(char *err, size_t n, const char *fmt, ...)
     return -1;
 }
 
+const char *cli_oneline(const char *s, char *buf, size_t n)
+{
+    size_t i = 0;
+    for (; n > 0 && s[i] && i + 1 < n; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    if (n > 0)
+        buf[i] = '\0';
+    return buf;
+}
+
 void cli_csv_bom(cli_buf *b)
 {
     cli_buf_str(b, "\xEF\xBB\xBF");

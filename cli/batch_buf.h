@@ -26,6 +26,10 @@ void cli_buf_printf(cli_buf *b, const char *fmt, ...)
 int cli_fail(char *err, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* s for a one-line message: control characters (a line break in a quoted
+ * CSV field, ...) become '?'; cut to fit buf[0..n). Returns buf. */
+const char *cli_oneline(const char *s, char *buf, size_t n);
+
 /* ---- CSV that Excel opens correctly (UTF-8 with a BOM, CRLF) ---- */
 
 /* The UTF-8 byte order mark that tells Excel the encoding. */

@@ -113,11 +113,13 @@ static int index_keys(cli_batch *b)
     qsort(b->keys, n, sizeof *b->keys, by_key);
     for (size_t i = 1; i < n; i++)
         if (strcmp(b->keys[i].key, b->keys[i - 1].key) == 0) {
+            char key[256], col[128];
             cli_error(b->o->roster,
                       "lines %zu and %zu both hold '%s' in "
                       "column '%s'",
                       r->line[b->keys[i - 1].row], r->line[b->keys[i].row],
-                      b->keys[i].key, r->header[b->col_match]);
+                      cli_oneline(b->keys[i].key, key, sizeof key),
+                      cli_oneline(r->header[b->col_match], col, sizeof col));
             return CLI_INPUT;
         }
     return CLI_OK;
@@ -214,8 +216,10 @@ static void name_item(const cli_batch *b, cli_item *it)
         it->row = find_row(b, stem);
         f.row = it->row;
         if (it->row < 0) {
-            it->problem = problem("no roster entry has '%s' in column '%s'",
-                                  stem, b->roster->header[b->col_match]);
+            char col[128];
+            it->problem = problem(
+                "no roster entry has '%s' in column '%s'", stem,
+                cli_oneline(b->roster->header[b->col_match], col, sizeof col));
             return;
         }
     }

@@ -327,6 +327,7 @@ void cli_roster_free(cli_roster *r)
 static int take_header(cli_roster *r, row_buf *row, size_t line, char *err,
                        size_t err_len)
 {
+    char name[128];
     if (row->n > MAX_COLS)
         return cli_fail(err, err_len, "line %zu: more than %d columns", line,
                         MAX_COLS);
@@ -338,7 +339,7 @@ static int take_header(cli_roster *r, row_buf *row, size_t line, char *err,
             if (strcmp(row->f[i], row->f[k]) == 0)
                 return cli_fail(err, err_len,
                                 "line %zu: two columns are named '%s'", line,
-                                row->f[i]);
+                                cli_oneline(row->f[i], name, sizeof name));
     }
     r->header = row->f;
     r->n_cols = row->n;

@@ -126,6 +126,8 @@ static void test_errors(void)
     expect_error("\r\n  \n", 4, "no header");
     expect_error("id,id\n1,2\n", 10, "two columns are named 'id'");
     expect_error("id,,name\n", 9, "column 2 has no name");
+    /* a message stays on one line (found by fuzz_roster_csv) */
+    expect_error("\"a\nb\",\"a\nb\"\n", 12, "named 'a?b'");
     expect_error("id,name\n1,a,b\n", 14, "line 2 has 3 fields");
     expect_error("id,name\n1,\"open\n", 16, "line 2: a quoted field");
     expect_error("id\n1\0\n", 5, "NUL");
