@@ -131,7 +131,7 @@ void cli_list_profiles(FILE *f, cli_lang lang)
     }
 }
 
-void cli_usage_common(FILE *f, const char *json_help)
+void cli_usage_common(FILE *f, const char *json_help, const char *qv_help)
 {
     fputs("  --profile ID|FILE    photo standard: a built-in id or a JSON "
           "file\n"
@@ -149,13 +149,17 @@ void cli_usage_common(FILE *f, const char *json_help)
           "then\n"
           "                       /usr/share/dlib)\n"
           "  --max-pixels N       refuse images with more pixels (default\n"
-          "                       100000000)\n"
-          "  -q, --quiet          print no verdicts, only errors (JSON is "
-          "still\n"
-          "                       printed with --json); the exit code "
-          "tells\n"
-          "  -v, --verbose        list every rule, passed and skipped too\n"
-          "  -h, --help           show this help and exit\n"
+          "                       100000000)\n",
+          f);
+    fputs(qv_help ? qv_help
+                  : "  -q, --quiet          print no verdicts, only errors "
+                    "(JSON is still\n"
+                    "                       printed with --json); the exit "
+                    "code tells\n"
+                    "  -v, --verbose        list every rule, passed and "
+                    "skipped too\n",
+          f);
+    fputs("  -h, --help           show this help and exit\n"
           "  -V, --version        show versions and exit\n",
           f);
 }

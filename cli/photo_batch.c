@@ -116,8 +116,13 @@ static void usage(FILE *f)
           "the\n"
           "                       shards' records; processes nothing\n",
           f);
-    cli_usage_common(f, "  --json               also print report.jsonl on "
-                        "stdout\n");
+    cli_usage_common(f,
+                     "  --json               also print report.jsonl on "
+                     "stdout\n",
+                     "  -q, --quiet          no progress bar and no closing "
+                     "summary; errors\n"
+                     "                       are still printed\n"
+                     "  -v, --verbose        accepted; prints nothing more\n");
     fputs("\n"
           "Exit status: 0 every photo made (or judged) and compliant, 1 a "
           "photo\n"

@@ -43,10 +43,12 @@ static void usage(FILE *f)
           "FILE)\n"
           "  --force              replace an existing --annotate file\n",
           f);
-    cli_usage_common(f, "  --json               one JSON report per file "
-                        "(JSON Lines,\n"
-                        "                       schema idphoto.report/1) on "
-                        "stdout\n");
+    cli_usage_common(f,
+                     "  --json               one JSON report per file "
+                     "(JSON Lines,\n"
+                     "                       schema idphoto.report/1) on "
+                     "stdout\n",
+                     NULL);
     fputs("\n"
           "Exit status: 0 all photos compliant (warnings allowed), 1 at "
           "least\n"

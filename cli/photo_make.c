@@ -78,10 +78,12 @@ static void usage(FILE *f)
         "                       (one FILE)\n"
         "  --force              replace existing output files\n",
         f);
-    cli_usage_common(f, "  --json               one JSON report per file "
-                        "on stdout (the\n"
-                        "                       written photo's check, "
-                        "with \"output\")\n");
+    cli_usage_common(f,
+                     "  --json               one JSON report per file "
+                     "on stdout (the\n"
+                     "                       written photo's check, "
+                     "with \"output\")\n",
+                     NULL);
     fputs(
         "\n"
         "Exit status: 0 every photo written and compliant, 1 a photo refused\n"
