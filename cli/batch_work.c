@@ -240,8 +240,11 @@ static int clobbers(const cli_batch *b, const cli_item *it, char *err, size_t n)
                  it->res.written[i].rel);
         if (lstat(path, &st) == 0) {
             snprintf(err, n,
-                     "%s: exists (use --force to replace, or "
-                     "--resume to keep it)",
+                     b->o->resume ? "%s: exists, but its record does not "
+                                    "match this input or these settings "
+                                    "(use --force to replace it)"
+                                  : "%s: exists (use --force to replace, "
+                                    "or --resume to keep it)",
                      path);
             return 1;
         }

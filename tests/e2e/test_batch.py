@@ -337,6 +337,7 @@ def resume_keeps_and_remakes():
     # another background: the records no longer match, outputs exist
     r = run_batch("out-j1", "--resume", "--background", "white", jobs="2")
     h.equal(r.returncode, 4, "other settings, outputs kept " + r.describe())
+    h.check("record does not match" in r.stderr, "says why")
 
 
 @h.test
