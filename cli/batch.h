@@ -20,7 +20,7 @@ typedef struct cli_batch_opts {
     const char *id_col, *name_col, *unit_col;
     const char *background, *sheet;
     unsigned long long jobs, shard_k, shard_n;
-    int check_only, force, resume, fail_fast, merge;
+    int check_only, force, resume, fail_fast, merge, cutout;
 } cli_batch_opts;
 
 /* A failed or warned rule, as the reports show it. */
@@ -36,7 +36,7 @@ typedef struct cli_written {
     uint64_t hash;
 } cli_written;
 
-#define CLI_MAX_WRITTEN 2 /* the photo and its print sheet */
+#define CLI_MAX_WRITTEN 3 /* the photo, its print sheet, its cutout */
 
 enum { CLI_NOT_RUN = 0, CLI_DONE = 1, CLI_RESTORED = 2 };
 
@@ -133,7 +133,8 @@ uint64_t cli_hash_bytes(const void *data, size_t n, uint64_t h);
 #define CLI_HASH_SEED 14695981039346656037ULL
 /* Hash of a file's bytes; -1 when unreadable. */
 int cli_hash_file(const char *path, uint64_t *out);
-/* The settings hash of this run (profile, colour, mode, sheet, version). */
+/* The settings hash of this run (profile, colour, mode, sheet, cutout,
+ * version). */
 int cli_batch_settings(cli_batch *b);
 /* The record and thumbnail paths of an item. */
 void cli_record_path(const cli_batch *b, const cli_item *it, const char *ext,

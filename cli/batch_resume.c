@@ -66,9 +66,10 @@ int cli_batch_settings(cli_batch *b)
     }
     snprintf(text, sizeof text,
              "idphoto %s|%s|profile %s %016" PRIx64 "|bg %d %d,%d,%d|sheet "
-             "%s",
+             "%s|cutout %d",
              idp_version(), o->check_only ? "check" : "make", b->profile.id, pf,
-             b->mo.has_background, c->r, c->g, c->b, o->sheet ? o->sheet : "-");
+             b->mo.has_background, c->r, c->g, c->b, o->sheet ? o->sheet : "-",
+             o->cutout);
     b->settings = cli_hash_bytes(text, strlen(text), CLI_HASH_SEED);
     if (snprintf(b->state_dir, sizeof b->state_dir, "%s/.photo-batch",
                  o->output_dir) >= (int)sizeof b->state_dir)

@@ -174,7 +174,26 @@ static idp_status sheet(const cli_batch *b, idp_ctx *ctx, cli_item *it,
     return st;
 }
 
-/* Encode, self-check, sheet and thumbnail of a made photo. */
+/* --cutout: the person on a transparent background, NAME-cutout.png. */
+static idp_status cutout(idp_ctx *ctx, cli_item *it, const idp_made *m,
+                         product *p)
+{
+    char rel[4200];
+    const char *slash = strrchr(it->output, '/');
+    const char *dot = strrchr(slash ? slash + 1 : it->output, '.');
+    int stem = dot ? (int)(dot - it->output) : (int)strlen(it->output);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    idp_status st = idp_made_cutout_png(ctx, m, &data, &len);
+    snprintf(rel, sizeof rel, "%.*s-cutout.png", stem, it->output);
+    if (st == IDP_OK && add_written(it, rel, data, len, p)) {
+        idp_free(data);
+        st = IDP_E_NOMEM;
+    }
+    return st;
+}
+
+/* Encode, self-check, sheet, cutout and thumbnail of a made photo. */
 static idp_status made(const cli_batch *b, idp_ctx *ctx, cli_item *it,
                        const idp_made *m, product *p)
 {
@@ -191,6 +210,8 @@ static idp_status made(const cli_batch *b, idp_ctx *ctx, cli_item *it,
         st = self_check(b, ctx, it, p, quality, &out);
     if (st == IDP_OK && b->o->sheet)
         st = sheet(b, ctx, it, m, p);
+    if (st == IDP_OK && b->o->cutout)
+        st = cutout(ctx, it, m, p);
     if (st == IDP_OK && thumbnail(ctx, out, p))
         st = IDP_E_NOMEM;
     idp_image_free(out);

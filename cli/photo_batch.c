@@ -29,7 +29,8 @@ enum {
     OPT_RESUME,
     OPT_FAIL_FAST,
     OPT_SHARD,
-    OPT_MERGE
+    OPT_MERGE,
+    OPT_CUTOUT
 };
 
 static const struct option long_options[] = {
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
     {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"merge-reports", no_argument, NULL, OPT_MERGE},
+    {"cutout", no_argument, NULL, OPT_CUTOUT},
     {NULL, 0, NULL, 0},
 };
 
@@ -78,6 +80,9 @@ static void usage(FILE *f)
           "  --sheet PAPER        also write NAME-sheet.jpg: a print sheet "
           "on\n"
           "                       6inch, 5inch or a4 paper\n"
+          "  --cutout             also write NAME-cutout.png: the person on "
+          "a\n"
+          "                       transparent background\n"
           "  --roster FILE.csv    the students: UTF-8 or GB18030, comma or "
           "tab\n"
           "                       separated, a header row naming the "
@@ -180,6 +185,9 @@ static int tool_option(int c, const char *arg, void *tool)
     case OPT_MERGE:
         o->merge = 1;
         return 0;
+    case OPT_CUTOUT:
+        o->cutout = 1;
+        return 0;
     default:
         break;
     }
@@ -212,9 +220,9 @@ static int operands(cli_batch_opts *o, int argc, char **argv)
         return cli_usage_error("--sheet: unknown paper '%s' (6inch, 5inch "
                                "or a4)",
                                o->sheet);
-    if (o->sheet && o->check_only)
-        return cli_usage_error("--sheet needs photos to be made; drop "
-                               "--check-only");
+    if ((o->sheet || o->cutout) && o->check_only)
+        return cli_usage_error("--sheet and --cutout need photos to be "
+                               "made; drop --check-only");
     return -1;
 }
 

@@ -16,8 +16,9 @@ student, a broken file and a formula in a name. Checks:
 * kill -9 in the middle of a run, then --resume: the same files, byte for
   byte, as an uninterrupted run (twice, at different moments);
 * --check-only on the made photos: each passes, nothing written;
-* --fail-fast: no photo started after the broken one; --sheet: a 6-inch
-  sheet beside the photo, part of the record; the progress bar on a
+* --fail-fast: no photo started after the broken one; --sheet and
+  --cutout: a 6-inch sheet and an RGBA cutout beside the photo, part of
+  its record; the progress bar on a
   terminal (a pty), silent with -q;
 * --shard 1/3, 2/3, 3/3 (through GNU parallel when installed) then
   --merge-reports: the same files as one unsharded run;
@@ -416,17 +417,22 @@ def fail_fast_stops_starting():
 
 
 @h.test
-def print_sheet_per_photo():
+def sheet_and_cutout_per_photo():
     listing = os.path.join(SRC, "2021001.jpg") + "\n"
     cmd = [batch, "-q", "--roster", os.path.join(TMP, "roster.csv"),
-           "--name", NAME, "--sheet", "6inch", "--from-list", "-",
+           "--name", NAME, "--sheet", "6inch", "--cutout", "--from-list", "-",
            os.path.join(TMP, "out-sheet")]
     r = e2e.run(cmd, timeout=RUN_TIMEOUT, stdin_data=listing.encode())
     h.check(r.returncode in (0, 1), "exit " + r.describe())
     d = os.path.join(TMP, "out-sheet", "计算机学院")
-    h.equal(sorted(os.listdir(d)), ["110101200001010011-sheet.jpg",
+    h.equal(sorted(os.listdir(d)), ["110101200001010011-cutout.png",
+                                    "110101200001010011-sheet.jpg",
                                     "110101200001010011.jpg"],
-            "the photo and its sheet")
+            "the photo, its sheet and its cutout")
+    png = open(os.path.join(d, "110101200001010011-cutout.png"), "rb").read()
+    h.equal((png[:8], int.from_bytes(png[16:20], "big"),
+             int.from_bytes(png[20:24], "big"), png[24], png[25]),
+            (b"\x89PNG\r\n\x1a\n", 480, 640, 8, 6), "an RGBA 480x640 cutout")
     sheet = open(os.path.join(d, "110101200001010011-sheet.jpg"), "rb").read()
     h.equal(jpeg_info(sheet)[0], (1795, 1205), "a 6-inch sheet")
     r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
