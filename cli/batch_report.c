@@ -63,7 +63,9 @@ void cli_batch_reasons(const cli_item *it, int zh, char *out, size_t n)
     size_t used = 0;
     out[0] = '\0';
     if (r->verdict == IDP_VERDICT_ERROR) {
-        snprintf(out, n, "%s%s", zh ? "照片无法处理，请重新提交：" : "",
+        /* a photo of no student has nobody to ask for another */
+        int resubmit = zh && !(it->problem && it->row < 0);
+        snprintf(out, n, "%s%s", resubmit ? "照片无法处理，请重新提交：" : "",
                  r->error ? r->error : "");
         return;
     }

@@ -22,6 +22,7 @@ static const char style[] =
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;"
     "padding:4px 8px;vertical-align:top;text-align:left}"
     "img{max-width:120px}.counts span{margin-right:1.2em}"
+    "td:nth-child(-n+5){white-space:nowrap}"
     "tr.fail td:nth-child(5),tr.error td:nth-child(5){color:#b00}"
     "tr.pass td:nth-child(5){color:#070}"
     "tr.missing td:nth-child(5),tr.unknown td:nth-child(5){color:#a60}";
