@@ -17,6 +17,14 @@ compact format) to the same rotation, for a before/after in one run.
 photo-check and photo-make run with --json --timings, and the medians of
 their per-stage timings (docs/report.md) are printed under the table.
 
+    bench/speed.py --batch 40 [--bin build/cli] [--photo FILE]
+
+--batch N times photo-batch instead: N copies (symlinks) of the 12 MP
+JPEG made with -j 1 and with -j 2, each run into a fresh folder; prints
+photos per second, the -j 2 / -j 1 ratio (product.md: >= 1.8x, >= 15
+photos/s on 2 cores) and each run's peak resident memory (<= 250 MB for
+-j 2; run it with N = 100 and N = 1000 to see that it stays flat).
+
 Inputs are generated in a temporary folder: a 3024x4032 (12 MP) phone-
 sized JPEG made from --photo (default ../shared/photos/df_img13.jpg, a
 photo photo-make accepts; else samples/astronaut.png) by cropping to 3:4,
@@ -115,6 +123,41 @@ def print_stages(per_stage):
             "%11.1f" % st[k] if k in st else "%11s" % "-" for k in STAGES))
 
 
+def batch_run(cmd):
+    """(seconds, peak RSS in MB) of one process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(p.pid, 0)
+    return time.perf_counter() - t, usage.ru_maxrss / 1024.0
+
+
+def bench_batch(a, src):
+    batch = os.path.join(a.bin, "photo-batch")
+    tmp = tempfile.mkdtemp(prefix="idp-speed-batch-")
+    try:
+        big = make_12mp(src, tmp)
+        folder = os.path.join(tmp, "in")
+        os.mkdir(folder)
+        for i in range(a.batch):
+            os.symlink(big, os.path.join(folder, "p%05d.jpg" % i))
+        print("input: %d links to %s made 12 MP (3024x4032)" % (a.batch, src))
+        print("%-22s %9s %10s %9s" % ("command", "seconds", "photos/s",
+                                      "peak MB"))
+        rate = {}
+        for jobs in (1, 2):
+            out = os.path.join(tmp, "out-j%d" % jobs)
+            secs, mb = batch_run([batch, "-q", "-j", str(jobs), folder, out])
+            rate[jobs] = a.batch / secs
+            print("%-22s %9.1f %10.2f %9.0f" % ("photo-batch -j %d" % jobs,
+                                                secs, rate[jobs], mb))
+        print("-j 2 / -j 1: %.2fx (target >= 1.80x, >= 15 photos/s; "
+              "peak <= 250 MB)" % (rate[2] / rate[1]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--bin", default="build/cli")
@@ -124,8 +167,12 @@ def main():
                     else "")
     ap.add_argument("--dlib", action="store_true",
                     help="also time photo-check with dlib's .dat")
+    ap.add_argument("--batch", type=int, default=0,
+                    help="time photo-batch on this many 12 MP photos")
     a = ap.parse_args()
     src = a.photo if os.path.exists(a.photo) else "samples/astronaut.png"
+    if a.batch > 0:
+        return bench_batch(a, src)
     model = ["--model", a.model] if a.model else []
     make = [os.path.join(a.bin, "photo-make")] + model
     check = [os.path.join(a.bin, "photo-check")] + model

@@ -132,6 +132,39 @@ void cli_list_profiles(FILE *f, cli_lang lang)
     }
 }
 
+void cli_usage_common(FILE *f, const char *json_help, const char *qv_help)
+{
+    fputs("  --profile ID|FILE    photo standard: a built-in id or a JSON "
+          "file\n"
+          "                       (default: chsi)\n"
+          "  --list-profiles      list the built-in profiles and exit\n",
+          f);
+    fputs(json_help, f);
+    fputs("  --lang zh|en         language of messages (default: zh when "
+          "the\n"
+          "                       first of LC_ALL, LC_MESSAGES, LANG that "
+          "is\n"
+          "                       set starts with zh, else en)\n"
+          "  --model PATH         dlib 68-point landmark model (default:\n"
+          "                       $IDP_MODEL, then the install prefix, "
+          "then\n"
+          "                       /usr/share/dlib)\n"
+          "  --max-pixels N       refuse images with more pixels (default\n"
+          "                       100000000)\n",
+          f);
+    fputs(qv_help ? qv_help
+                  : "  -q, --quiet          print no verdicts, only errors "
+                    "(JSON is still\n"
+                    "                       printed with --json); the exit "
+                    "code tells\n"
+                    "  -v, --verbose        list every rule, passed and "
+                    "skipped too\n",
+          f);
+    fputs("  -h, --help           show this help and exit\n"
+          "  -V, --version        show versions and exit\n",
+          f);
+}
+
 void cli_print_version(FILE *f)
 {
     fprintf(f, "%s (idphoto) %s\n%s\n", prog_name, idp_version(),

@@ -103,6 +103,11 @@ int cli_load_profile(idp_ctx *ctx, const char *arg, idp_profile *out);
 /* --list-profiles: one line each. */
 void cli_list_profiles(FILE *f, cli_lang lang);
 
+/* The --help lines of the common options (cli_parse), with the tool's
+ * own --json line(s) `json_help` after --list-profiles, and its -q and -v
+ * lines `qv_help` (NULL: the verdict printers' wording). */
+void cli_usage_common(FILE *f, const char *json_help, const char *qv_help);
+
 /* -V: the tool, library and dependency versions. */
 void cli_print_version(FILE *f);
 

@@ -121,3 +121,21 @@ int cli_suffixed_path(const char *path, const char *suffix, const char *ext,
         n = snprintf(out, out_len, "%s%s%s", path, suffix, ext);
     return n < 0 || (size_t)n >= out_len ? -1 : 0;
 }
+
+int cli_mkdirs_for(const char *path, char *err, size_t err_len)
+{
+    char dir[4096];
+    size_t n = strlen(path);
+    if (n >= sizeof dir)
+        return fail(err, err_len, path, "cannot create", ENAMETOOLONG);
+    memcpy(dir, path, n + 1);
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            return fail(err, err_len, dir, "cannot create the folder", errno);
+        *p = '/';
+    }
+    return 0;
+}

@@ -27,4 +27,8 @@ int cli_output_path(const char *dir, const char *input, const char *ext,
 int cli_suffixed_path(const char *path, const char *suffix, const char *ext,
                       char *out, size_t out_len);
 
+/* Create the folders above `path` that are missing (mode 0755).
+ * Returns 0, or -1 with a message in err. */
+int cli_mkdirs_for(const char *path, char *err, size_t err_len);
+
 #endif /* IDP_CLI_FS_H */

@@ -57,8 +57,6 @@ static void usage(FILE *f)
         "\n"
         "  -o, --output OUT     the photo to write (one FILE)\n"
         "  --output-dir DIR     write DIR/<name>.jpg for each FILE\n"
-        "  --profile ID|FILE    photo standard: a built-in id or a JSON file\n"
-        "  --list-profiles      list the built-in profiles and exit\n"
         "  --background COLOUR  blue, white, grey, red, dark-blue or #RRGGBB\n"
         "                       (default: the profile's first colour)\n"
         "  --cutout OUT.png     also write the person on a transparent\n"
@@ -79,25 +77,17 @@ static void usage(FILE *f)
         "                       matte outline; for a refused capture too\n"
         "                       (one FILE)\n"
         "  --force              replace existing output files\n"
-        "  --json               one JSON report per file on stdout (the\n"
-        "                       written photo's check, with \"output\")\n"
-        "  --lang zh|en         language of messages (default: zh when the\n"
-        "                       first of LC_ALL, LC_MESSAGES, LANG that is\n"
-        "                       set starts with zh, else en)\n"
-        "  --model PATH         face model: the compact .idp or dlib's .dat "
-        "(default:\n"
-        "                       $IDP_MODEL, then the install prefix, then\n"
-        "                       /usr/share/dlib)\n"
-        "  --max-pixels N       refuse images with more pixels (default\n"
-        "                       100000000)\n"
-        "  -q, --quiet          print no verdicts, only errors (JSON is still\n"
-        "                       printed with --json)\n"
         "  --timings            milliseconds per stage, the capture check,\n"
         "                       the making and the final check added up: a\n"
-        "                       \"timings\" object in --json, else one line\n"
-        "  -v, --verbose        list every rule, passed and skipped too\n"
-        "  -h, --help           show this help and exit\n"
-        "  -V, --version        show versions and exit\n"
+        "                       \"timings\" object in --json, else one line\n",
+        f);
+    cli_usage_common(f,
+                     "  --json               one JSON report per file "
+                     "on stdout (the\n"
+                     "                       written photo's check, "
+                     "with \"output\")\n",
+                     NULL);
+    fputs(
         "\n"
         "Exit status: 0 every photo written and compliant, 1 a photo refused\n"
         "or its result non-compliant, 2 usage error, 3 an input unreadable or\n"

@@ -49,6 +49,15 @@ idp_status idp__vips_init(idp_ctx *ctx)
     return IDP_OK;
 }
 
+idp_status idp_io_set_threads(int threads)
+{
+    pthread_once(&vips_once, vips_start);
+    if (!vips_ok)
+        return IDP_E_INTERNAL;
+    vips_concurrency_set(threads > 0 ? threads : 0);
+    return IDP_OK;
+}
+
 /* Loader class ("VipsForeignLoadJpegFile") -> format; others refused. */
 static const char *format_of_loader(const char *loader)
 {

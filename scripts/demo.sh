@@ -37,6 +37,11 @@ if [ -d "$shared" ]; then
     done
 fi
 
+# photo-batch: the whole samples folder at once, judged as final photos,
+# with the reports a registry publishes (report.html works offline).
+"$bin/photo-batch" --check-only -q --lang en "$root/samples" "$out/batch" \
+    2>/dev/null
+
 cat "$out/check-en.txt"
 echo
 cat "$out/make-en.txt"
@@ -50,4 +55,6 @@ demo: ../shared/photos (when present). Results in $out/:
   capture-en.txt  the same photos judged as captures (--capture)
   make-en.txt     what photo-make said
   made-*.jpg      the photos it made (480x640, 300 dpi, 20-40 KB)
+  batch/          photo-batch --check-only over samples/: report.html
+                  (open it in a browser), summary.csv, retake.csv, ...
 MSG

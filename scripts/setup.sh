@@ -13,11 +13,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${IDP_BUILD_DIR:-$root/build}
 
+# chromium (headless) and GNU parallel are for tests/e2e/test_batch.py:
+# report.html in a real browser, and photo-batch's shards run in parallel.
 packages=(
     build-essential cmake pkg-config python3 scdoc clang-format
     libvips-dev libvips-tools
     libdlib-dev libdlib-data
     libcjson-dev libpng-dev libjpeg62-turbo-dev
+    chromium parallel
 )
 model=/usr/share/dlib/shape_predictor_68_face_landmarks.dat
 model_sha256=fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f

@@ -288,6 +288,25 @@ IDP_API const idp_image_info *idp_image_get_info(const idp_image *img);
 /* The path or name the image was loaded from. Borrowed. */
 IDP_API const char *idp_image_name(const idp_image *img);
 
+/*
+ * A small JPEG of img for a report to show: scaled (never enlarged) so
+ * its longer side is at most max_side px, at the given quality (1..100),
+ * no metadata. *data is released with idp_free().
+ */
+IDP_API IDP_NODISCARD idp_status
+idp_image_thumbnail_jpeg(idp_ctx *ctx, const idp_image *img, int max_side,
+                         int quality, uint8_t **data, size_t *len);
+
+/*
+ * How many threads libvips may use inside one decode or resample (its
+ * "concurrency"; 0: its default, one per core). Process-wide, not per
+ * context: a program running one context per core (photo-batch -j N)
+ * sets 1 before starting its threads, so N decodes do not each start a
+ * thread per core. Returns IDP_OK or IDP_E_INTERNAL (libvips could not
+ * start).
+ */
+IDP_API IDP_NODISCARD idp_status idp_io_set_threads(int threads);
+
 /* ---- analysis ---- */
 
 #define IDP_LANDMARKS 68

@@ -22,8 +22,8 @@ C_STD = {
     "wctype.h",
 }
 POSIX = {
-    "dirent.h", "fcntl.h", "getopt.h", "libgen.h", "poll.h", "pthread.h",
-    "strings.h", "unistd.h",
+    "dirent.h", "fcntl.h", "getopt.h", "iconv.h", "libgen.h", "poll.h",
+    "pthread.h", "strings.h", "unistd.h",
 }
 THIRD_PARTY = {"vips/": "libvips", "cjson/": "cJSON", "dlib/": "dlib"}
 # Third-party headers at the top of the include path, by name.

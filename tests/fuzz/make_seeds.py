@@ -14,9 +14,11 @@ detector still finds the face, upright and with EXIF orientation 8; RGB, grey, p
 interlaced PNG; lossy, lossless and alpha WebP; GIF; TIFF; HEIF when this
 libvips can write it), plus broken ones: truncated, a lying header size,
 zero bytes, text. Profiles: profiles/example-school.json and small
-variants, valid and not. Reports: the binary layout of fuzz_report_json.c
-with UTF-8, GB18030 (invalid UTF-8), control characters and quotes. Face
-models: tiny compact models (lib/shape_model.h) and broken ones.
+variants, valid and not. Rosters: UTF-8 with and without a BOM, GB18030,
+tab-separated, UTF-16, quotes and line breaks in fields, and broken ones.
+Reports: the binary layout of fuzz_report_json.c with UTF-8, GB18030
+(invalid UTF-8), control characters and quotes. Face models: tiny compact
+models (lib/shape_model.h) and broken ones.
 """
 
 import argparse
@@ -232,6 +234,33 @@ def shape_model_seeds():
     }
 
 
+def roster_seeds():
+    """Rosters as registries export them (Excel on Chinese Windows saves
+    GB18030/GBK; "CSV UTF-8" adds a BOM; "Unicode text" is UTF-16 with
+    tabs) and the broken ones the parser must refuse."""
+    text = ("学号,姓名,身份证号,学院\r\n"
+            "2021001,张三,110101200001010011,计算机学院\r\n"
+            "2021002,\"李, 四\",110101200001010022,\"外国语\"\"学院\"\"\"\r\n"
+            "2021003,=HYPERLINK(\"x\"),110101200001010033,数学学院\r\n")
+    tab = text.replace(",", "\t").replace("\"李\t 四\"", "\"李, 四\"")
+    return {
+        "seed-utf8.csv": text.encode("utf-8"),
+        "seed-utf8-bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"),
+        "seed-gb18030.csv": text.encode("gb18030"),
+        "seed-tab.tsv": tab.encode("utf-8"),
+        "seed-utf16.txt": b"\xff\xfe" + tab.encode("utf-16-le"),
+        "seed-multiline.csv": ("id,note\n1,\"line one\nline two\"\n\n"
+                               "2,  spaced  \r3,\"\"\n").encode("utf-8"),
+        "seed-ragged.csv": b"id,name\n1\n2,b,\n3,c,extra\n",
+        "seed-dup-header.csv": b"id,id\n1,2\n",
+        "seed-empty-name.csv": b"id,,name\n1,2,3\n",
+        "seed-open-quote.csv": b"id,name\n1,\"never closed\n",
+        "seed-nul.csv": b"id,name\n1,a\x00b\n",
+        "seed-bad-bom.csv": b"\xef\xbb\xbfid\n\xff\xfe\n",
+        "seed-blank": b"\r\n \n",
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", default=os.path.join(ROOT, "samples"))
@@ -243,6 +272,7 @@ def main():
         sets = {"image_load": image_seeds(a.samples, work),
                 "profile_json": profile_seeds(),
                 "report_json": report_seeds(),
+                "roster_csv": roster_seeds(),
                 "shape_model": shape_model_seeds()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
