@@ -145,10 +145,11 @@ void cli_usage_common(FILE *f, const char *json_help, const char *qv_help)
           "                       first of LC_ALL, LC_MESSAGES, LANG that "
           "is\n"
           "                       set starts with zh, else en)\n"
-          "  --model PATH         dlib 68-point landmark model (default:\n"
-          "                       $IDP_MODEL, then the install prefix, "
-          "then\n"
-          "                       /usr/share/dlib)\n"
+          "  --model PATH         face model: the compact .idp or dlib's "
+          ".dat\n"
+          "                       (default: $IDP_MODEL, the install "
+          "prefix, the\n"
+          "                       build tree, /usr/share/dlib)\n"
           "  --max-pixels N       refuse images with more pixels (default\n"
           "                       100000000)\n",
           f);

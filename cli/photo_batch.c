@@ -213,6 +213,10 @@ static int operands(cli_batch_opts *o, int argc, char **argv)
                                               "OUTPUT_DIR");
     o->input_dir = o->from_list ? NULL : argv[optind];
     o->output_dir = argv[argc - 1];
+    if (o->co.timings)
+        return cli_usage_error("--timings is for photo-check and photo-make: "
+                               "batch reports must not depend on the run "
+                               "(bench/speed.py --batch times batches)");
     if (o->merge && o->shard_n)
         return cli_usage_error("--merge-reports merges every shard; drop "
                                "--shard");

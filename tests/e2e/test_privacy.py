@@ -5,11 +5,14 @@ GPS position, a date), XMP, an IPTC block and a JPEG comment, each holding a
 marker string; photo-make's photo, cutout, matte, print sheet and annotated
 copy, photo-check's annotated copy, and both tools' JSON reports are then
 searched for the marker strings and walked marker by marker (JPEG) or chunk
-by chunk (PNG): only the segments our encoders are documented to write
+by chunk (PNG), as is everything photo-batch writes (photos, reports,
+resume records, report.html's embedded thumbnails): only the segments our encoders are documented to write
 (docs/privacy.md) may appear.
 """
 
+import base64
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -21,6 +24,7 @@ photos = e2e.require_photos(args.photos)
 h = e2e.Harness()
 make = e2e.tool_path(args.bin, "photo-make")
 check = e2e.tool_path(args.bin, "photo-check")
+batch = e2e.tool_path(args.bin, "photo-batch")
 TMP = tempfile.mkdtemp(prefix="idp-e2e-privacy-")
 
 SECRETS = [b"IDPSECRETMAKE", b"IDPSECRETMODEL", b"IDPSECRETXMP",
@@ -179,6 +183,37 @@ def photo_check_annotation_and_report_hold_only_pixels():
     for s in SECRETS:
         h.check(s not in r.stdout_bytes + r.stderr_bytes,
                 "photo-check's output holds %r" % s)
+
+
+@h.test
+def photo_batch_outputs_hold_only_pixels():
+    src, out = os.path.join(TMP, "batch-in"), os.path.join(TMP, "batch-out")
+    os.mkdir(src)
+    shutil.copy(SRC, os.path.join(src, "tagged.jpg"))
+    r = e2e.run([batch, "-q", "-j", "1", "--cutout", src, out], timeout=300)
+    h.equal(r.returncode in (0, 1), True, "photo-batch " + r.describe())
+    seen = 0
+    for root, _, files in os.walk(out):
+        for name in files:
+            path = os.path.join(root, name)
+            data = open(path, "rb").read()
+            seen += 1
+            for s in SECRETS:
+                h.check(s not in data, "%s holds %r" % (path, s))
+            if name.endswith((".jpg", ".png")):
+                only_pixels(path)
+    h.check(seen >= 5, "photo-batch wrote its photo and reports (%d files)"
+            % seen)
+    html = os.path.join(out, "report.html")
+    if h.check(os.path.exists(html), "report.html written"):
+        page = open(html, encoding="utf-8").read()
+        thumbs = re.findall(r"data:image/jpeg;base64,([A-Za-z0-9+/=]+)", page)
+        h.check(thumbs, "report.html embeds a thumbnail")
+        for i, t in enumerate(thumbs):
+            path = os.path.join(TMP, "thumb%d.jpg" % i)
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(t))
+            only_pixels(path)
 
 
 try:
