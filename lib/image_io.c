@@ -74,13 +74,17 @@ static const char *format_of_loader(const char *loader)
     return NULL;
 }
 
+/* libvips keeps one error buffer per process: with several threads
+ * loading, a failure's detail may carry another thread's line too (the
+ * status and our own text are always the caller's). */
 static idp_status vips_fail(idp_ctx *ctx, idp_status code, const char *name,
                             const char *what)
 {
     char buf[IDP__ERROR_LEN];
-    char *nl;
-    idp__strlcpy(buf, vips_error_buffer(), sizeof buf);
-    vips_error_clear();
+    char *nl, *all = vips_error_buffer_copy(); /* copied and cleared under
+                                                 libvips' lock */
+    idp__strlcpy(buf, all ? all : "", sizeof buf);
+    g_free(all);
     nl = strchr(buf, '\n');
     if (nl)
         *nl = '\0';
@@ -120,7 +124,7 @@ static int to_srgb(VipsImage *in, VipsImage **out)
         vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent",
                            VIPS_INTENT_PERCEPTUAL, NULL) == 0)
         return 0;
-    vips_error_clear();
+    g_free(vips_error_buffer_copy()); /* a bad profile: convert plainly */
     return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, NULL);
 }
 
@@ -215,7 +219,8 @@ static idp_status sniff(idp_ctx *ctx, const char *loader, const char *name,
                         const char **format)
 {
     *format = loader ? format_of_loader(loader) : NULL;
-    vips_error_clear();
+    if (!loader) /* drop "not a known file format" (ours says more) */
+        g_free(vips_error_buffer_copy());
     if (!*format)
         return idp__fail(ctx, IDP_E_DECODE,
                          "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",

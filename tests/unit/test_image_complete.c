@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static size_t put(unsigned char *b, size_t n, const unsigned char *s,
                   size_t len)
@@ -108,8 +109,58 @@ static void test_png(void)
     free(b);
 }
 
+/* A long JPEG (scan data across several 64 KiB read windows, stuffed
+ * bytes and restart markers straddling window edges) judged the same from
+ * memory and from a file, whole and cut; an unreadable path is left to the
+ * decoder (1). */
+static void test_file_windows(void)
+{
+    size_t n = 0, len = 300000;
+    unsigned char *b = malloc(len + 64);
+    char path[] = "/tmp/idp-test-complete-XXXXXX";
+    static const size_t cuts[] = {3,     100,    65535,  65536,
+                                  65537, 131072, 200001, 299990};
+    int fd;
+    if (!b) {
+        CHECK(!"out of memory");
+        return;
+    }
+    memcpy(b, "\xFF\xD8\xFF\xDA\x00\x04\x01\x02", 8);
+    n = 8;
+    while (n < len) {
+        unsigned v = (unsigned)(n * 2654435761u >> 7);
+        b[n++] = (unsigned char)(v % 255); /* never 0xFF */
+        if (n % 65536 == 65535 || n % 7919 == 0) {
+            unsigned char m = (n / 7919) % 2 ? 0x00 : 0xD3;
+            b[n++] = 0xFF;
+            b[n++] = m;
+        }
+    }
+    b[n++] = 0xFF;
+    b[n++] = 0xD9;
+    fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) {
+        free(b);
+        return;
+    }
+    CHECK(write(fd, b, n) == (ssize_t)n);
+    CHECK(idp__jpeg_complete(b, n));
+    CHECK(idp__file_complete(path, "jpeg"));
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        CHECK(ftruncate(fd, (off_t)cuts[i]) == 0);
+        CHECK(!idp__jpeg_complete(b, cuts[i]));
+        CHECK(!idp__file_complete(path, "jpeg"));
+    }
+    close(fd);
+    unlink(path);
+    CHECK(idp__file_complete(path, "jpeg")); /* gone: the decoder says so */
+    free(b);
+}
+
 int main(void)
 {
+    test_file_windows();
     test_jpeg_whole_and_cut();
     test_jpeg_trailing_and_odd();
     test_png();
