@@ -28,7 +28,7 @@ static float *collect_y(const idp__px *p, idp_rect r, const idp_point *lm,
     v = malloc((size_t)(x1 - x0) * (size_t)(y1 - y0) * sizeof *v);
     if (!v)
         return NULL;
-    int step = (x1 - x0) * (y1 - y0) > THIN_ABOVE ? 2 : 1;
+    int step = idp__px_step(x0, y0, x1, y1, THIN_ABOVE);
     for (int y = y0; y < y1; y += step)
         for (int x = x0; x < x1; x += step)
             if (idp__in_face(lm, x + 0.5, y + 0.5))

@@ -70,10 +70,12 @@ static void hair_lab(const person_env *pe, double lab[3])
         double x0 = s == 0 ? lm[0].x - w : lm[16].x;
         int ax, ay, bx, by;
         idp_rect z = {x0, top, w, lm[0].y - top};
+        int step;
         if (!idp__px_clip(&pe->p, z, &ax, &ay, &bx, &by))
             continue;
-        for (int y = ay; y < by; y++)
-            for (int x = ax; x < bx; x++) {
+        step = idp__px_step(ax, ay, bx, by, 20000);
+        for (int y = ay; y < by; y += step)
+            for (int x = ax; x < bx; x += step) {
                 double c[3];
                 idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
                 if (!is_person(pe, x, y) || idp__like_colour(pe->skin, c))
@@ -104,7 +106,7 @@ static double covering_share(const idp__check_env *e, const person_env *pe)
                   brow - 0.05 * pe->g.ied - top};
     if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
         return NAN;
-    int step = (x1 - x0) * (y1 - y0) > 20000 ? 2 : 1; /* the budget */
+    int step = idp__px_step(x0, y0, x1, y1, 20000); /* the budget */
     for (int y = y0; y < y1; y += step)
         for (int x = x0; x < x1; x += step) {
             double c[3], chroma;

@@ -459,8 +459,20 @@ static void test_no_pixels_skip(void)
     teardown(&f);
 }
 
+/* Zone sampling: every pixel up to the budget, then the smallest whole
+ * step keeping the grid near it. */
+static void test_sampling_step(void)
+{
+    CHECK_EQ_INT(idp__px_step(0, 0, 100, 200, 20000), 1);
+    CHECK_EQ_INT(idp__px_step(10, 10, 111, 210, 20000), 2);
+    CHECK_EQ_INT(idp__px_step(0, 0, 200, 400, 20000), 2);
+    CHECK_EQ_INT(idp__px_step(0, 0, 201, 400, 20000), 3);
+    CHECK_EQ_INT(idp__px_step(0, 0, 1200, 600, 20000), 6);
+}
+
 int main(void)
 {
+    test_sampling_step();
     test_plain_passes();
     test_wink();
     test_lighting();
