@@ -142,7 +142,18 @@ void idp__check_head_covering(const idp__check_env *e, idp_check_result *r)
     idp__res(r, idp__grade_high(v, l->covering_warn, l->covering_fail), v,
              "ratio");
     idp__res_limit(r, "<= %.2f", l->covering_warn);
-    if (r->status == IDP_PASS)
+    if (r->status == IDP_PASS && !(e->m->head_top_y >= 1)) {
+        /* the crown touches the top edge: a cap's crown would be outside
+         * the picture and its brim reads as hair (a face chip) */
+        warn_look(r,
+                  "头顶到达画面上边缘，无法判断是否戴帽（可见部分 %.0f%% "
+                  "既非头发也非皮肤），需要人工查看",
+                  "the head reaches the top edge, so a hat may be out of "
+                  "the picture (%.0f%% of what shows is neither hair nor "
+                  "skin): needs a person to look",
+                  v);
+        idp__res_limit(r, "<= %.2f", l->covering_warn);
+    } else if (r->status == IDP_PASS)
         idp__res_pass(r);
     else
         idp__res_msg(r,
