@@ -18,7 +18,10 @@ student, a broken file and a formula in a name. Checks:
 * --check-only on the made photos: each passes, nothing written;
 * --fail-fast: no photo started after the broken one; --sheet and
   --cutout: a 6-inch sheet and an RGBA cutout beside the photo, part of
-  its record; the progress bar on a
+  its record; the sheet lost by a kill (its record kept, gone or stale):
+  --resume finishes it with the same bytes; --resume sweeps the photo's
+  temporary files (photo, sheet, cutout, record) and no other's; the
+  progress bar on a
   terminal (a pty), silent with -q;
 * --shard 1/3, 2/3, 3/3 (through GNU parallel when installed) then
   --merge-reports: the same files as one unsharded run;
@@ -438,11 +441,45 @@ def sheet_and_cutout_per_photo():
     r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
                 stdin_data=listing.encode())
     h.check(r.returncode in (0, 1), "resumed with the sheet " + r.describe())
-    os.unlink(os.path.join(d, "110101200001010011-sheet.jpg"))
+    done = tree(os.path.join(TMP, "out-sheet"))
+    state = os.path.join(TMP, "out-sheet", ".photo-batch")
+    rec = os.path.join(state, records("out-sheet")[0])
+    # a kill between the photo and its sheet (the record stays, or is gone
+    # or stale): --resume makes the photo again, finds the same bytes
+    # where they are and finishes the sheet
+    for record in ("kept", "gone", "stale"):
+        os.unlink(os.path.join(d, "110101200001010011-sheet.jpg"))
+        text = open(rec, "rb").read()
+        os.unlink(rec)
+        if record != "gone":
+            with open(rec, "wb") as f:
+                f.write(text if record == "kept" else
+                        text.replace(b"\nsettings ", b"\nsettings 0", 1))
+        r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
+                    stdin_data=listing.encode())
+        h.check(r.returncode in (0, 1), "the sheet gone, its record %s: "
+                "finished " % record + r.describe())
+        h.equal(tree(os.path.join(TMP, "out-sheet")) == done, True,
+                "the sheet gone, its record %s: the same bytes" % record)
+    # temporary files a kill left: this photo's (sheet and cutout too) are
+    # swept, another shard's (another key, another photo) are not
+    key = os.path.basename(rec)[:16]
+    ours = [os.path.join(d, "110101200001010011%s.tmp.Ab12Cd" % x)
+            for x in (".jpg", "-sheet.jpg", "-cutout.png")] + \
+        [os.path.join(state, key + x + ".tmp.Ab12Cd") for x in (".rec",
+                                                                 ".jpg")]
+    theirs = [os.path.join(d, "110101200001010022.jpg.tmp.Ab12Cd"),
+              os.path.join(state, "0123456789abcdef.rec.tmp.Ab12Cd")]
+    for f in ours + theirs:
+        open(f, "wb").close()
     r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
                 stdin_data=listing.encode())
-    h.equal(r.returncode, 4, "the sheet gone: made again, the photo is "
-            "there " + r.describe())
+    h.check(r.returncode in (0, 1), "resumed beside temp files "
+            + r.describe())
+    h.equal([os.path.basename(f) for f in ours if os.path.exists(f)], [],
+            "this photo's temporary files swept")
+    h.equal([os.path.basename(f) for f in theirs if not os.path.exists(f)],
+            [], "other photos' temporary files kept")
 
 
 @h.test
