@@ -138,7 +138,7 @@ uint64_t cli_hash_bytes(const void *data, size_t n, uint64_t h);
 /* Hash of a file's bytes; -1 when unreadable. */
 int cli_hash_file(const char *path, uint64_t *out);
 /* The settings hash of this run (profile, colour, mode, sheet, cutout,
- * version). */
+ * --max-pixels, the face model's contents, version). */
 int cli_batch_settings(cli_batch *b);
 /* The record and thumbnail paths of an item. */
 void cli_record_path(const cli_batch *b, const cli_item *it, const char *ext,

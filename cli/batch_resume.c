@@ -53,6 +53,34 @@ int cli_hash_file(const char *path, uint64_t *out)
     return 0;
 }
 
+/* The face model the workers will load, by content: its size and the
+ * hash of its first 64 KiB (not its path or mtime, which differ between
+ * machines sharing one intake with --shard); 0 when there is none (the
+ * run then fails as a setup error). */
+static uint64_t model_identity(const cli_common *co)
+{
+    unsigned char head[65536];
+    idp_ctx *ctx = NULL;
+    const char *path = NULL;
+    uint64_t h = 0;
+    struct stat st;
+    int fd = -1;
+    ssize_t n;
+    if (idp_ctx_new(&ctx) == IDP_OK &&
+        (!co->model || idp_ctx_set_model(ctx, co->model) == IDP_OK) &&
+        idp_ctx_model_path(ctx, &path) == IDP_OK)
+        fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd >= 0 && fstat(fd, &st) == 0 &&
+        (n = read(fd, head, sizeof head)) >= 0) {
+        h = cli_hash_bytes(&st.st_size, sizeof st.st_size, CLI_HASH_SEED);
+        h = cli_hash_bytes(head, (size_t)n, h);
+    }
+    if (fd >= 0)
+        close(fd);
+    idp_ctx_free(ctx);
+    return h;
+}
+
 int cli_batch_settings(cli_batch *b)
 {
     const cli_batch_opts *o = b->o;
@@ -66,10 +94,12 @@ int cli_batch_settings(cli_batch *b)
     }
     snprintf(text, sizeof text,
              "idphoto %s|%s|profile %s %016" PRIx64 "|bg %d %d,%d,%d|sheet "
-             "%s|cutout %d",
+             "%s|cutout %d|max-pixels %llu|model %016" PRIx64,
              idp_version(), o->check_only ? "check" : "make", b->profile.id, pf,
              b->mo.has_background, c->r, c->g, c->b, o->sheet ? o->sheet : "-",
-             o->cutout);
+             o->cutout,
+             o->co.max_pixels ? o->co.max_pixels : IDP_DEFAULT_MAX_PIXELS,
+             model_identity(&o->co));
     b->settings = cli_hash_bytes(text, strlen(text), CLI_HASH_SEED);
     if (snprintf(b->state_dir, sizeof b->state_dir, "%s/.photo-batch",
                  o->output_dir) >= (int)sizeof b->state_dir)

@@ -483,6 +483,70 @@ def sheet_and_cutout_per_photo():
 
 
 @h.test
+def resume_redoes_what_settings_change():
+    # a photo refused as too large under --max-pixels is made by a
+    # --resume that allows it: the limit is part of the settings
+    listing = (os.path.join(SRC, "2021001.jpg") + "\n").encode()
+    cmd = [batch, "-q", "-j", "1", "--roster",
+           os.path.join(TMP, "roster.csv"), "--name", NAME, "--from-list",
+           "-", os.path.join(TMP, "out-px")]
+    r = e2e.run(cmd + ["--max-pixels", "1000"], timeout=RUN_TIMEOUT,
+                stdin_data=listing)
+    h.equal(r.returncode, 3, "too large " + r.describe())
+    r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT, stdin_data=listing)
+    h.check(r.returncode in (0, 1), "resumed with the default limit "
+            + r.describe())
+    h.check(os.path.exists(os.path.join(TMP, "out-px", "计算机学院",
+                                        "110101200001010011.jpg")),
+            "the photo made")
+    # another face model (Debian's dlib file beside the compact one): the
+    # record no longer matches, so the photo is made again
+    dat = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+    if not os.path.exists(dat) or os.path.realpath(dat) == \
+            os.path.realpath(args.model):
+        h.skip("resume_another_model", "no second face model")
+        return
+    before = [open(os.path.join(TMP, "out-px", ".photo-batch", n),
+                   "rb").read() for n in records("out-px")]
+    r = e2e.run(cmd + ["--resume", "--model", dat], timeout=RUN_TIMEOUT,
+                stdin_data=listing)
+    after = [open(os.path.join(TMP, "out-px", ".photo-batch", n),
+                  "rb").read() for n in records("out-px")]
+    # made again: the same bytes (recorded anew) or others (refused)
+    h.check((r.returncode in (0, 1) and len(after) == 1 and
+             before != after) or
+            (r.returncode == 4 and "record does not match" in r.stderr),
+            "another model: the record is not reused " + r.describe())
+
+
+@h.test
+def restored_error_does_not_stop():
+    # a record of a setup-like failure (an older run's) never stops the
+    # pool: the photos after it are still made
+    out = os.path.join(TMP, "out-stop")
+    r = run_batch("out-stop", jobs="1")
+    h.equal(r.returncode, 3, "exit " + r.describe())
+    first = os.path.join(out, "计算机学院", "110101200001010011.jpg")
+    later = os.path.join(out, "外国语学院", "110101200001010033.jpg")
+    recs = {}
+    for n in records("out-stop"):
+        text = open(os.path.join(out, ".photo-batch", n), "rb").read()
+        recs[n] = text
+    mine = [n for n, t in recs.items() if b"/2021001.jpg\n" in t]
+    theirs = [n for n, t in recs.items() if b"/2021003.jpg\n" in t]
+    h.equal((len(mine), len(theirs)), (1, 1), "the records found")
+    p = os.path.join(out, ".photo-batch", mine[0])
+    with open(p, "wb") as f:
+        f.write(re.sub(rb"\nexit \d+\n", b"\nexit 6\n", recs[mine[0]]))
+    os.unlink(os.path.join(out, ".photo-batch", theirs[0]))
+    os.unlink(later)
+    r = run_batch("out-stop", "--resume", jobs="1")
+    h.check(os.path.exists(later), "the photo after a restored error made "
+            + r.describe())
+    h.check(os.path.exists(first), "the restored one kept")
+
+
+@h.test
 def progress_bar_on_a_terminal():
     import pty
     listing = "".join(os.path.join(SRC, n) + "\n"
