@@ -49,6 +49,7 @@ typedef struct cli_result {
     cli_reason *reasons;
     size_t n_reasons;
     uint64_t input_hash;
+    uint64_t thumb_hash; /* of its report.html thumbnail; 0: none */
     cli_written written[CLI_MAX_WRITTEN];
     size_t n_written;
 } cli_result;

@@ -145,8 +145,9 @@ char *cli_record_format(const cli_item *it, uint64_t settings)
     put_line(&o, "input", it->path);
     cli_buf_printf(&o,
                    "input_hash %016" PRIx64 "\nsettings %016" PRIx64
-                   "\nexit %d\nverdict %d\n",
-                   r->input_hash, settings, r->exit_code, r->verdict);
+                   "\nexit %d\nverdict %d\nthumb %016" PRIx64 "\n",
+                   r->input_hash, settings, r->exit_code, r->verdict,
+                   r->thumb_hash);
     put_line(&o, "error", r->error ? r->error : "");
     for (size_t i = 0; i < r->n_written; i++) {
         cli_buf_str(&o, "written ");
@@ -276,6 +277,8 @@ static int parse_field(cli_item *it, const char *key, size_t klen,
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
     if (KEY("input_hash"))
         return parse_hex(v, end, &r->input_hash);
+    if (KEY("thumb"))
+        return parse_hex(v, end, &r->thumb_hash);
     if (KEY("settings")) {
         uint64_t h;
         return again(seen, SEEN_SETTINGS) || parse_hex(v, end, &h) ||

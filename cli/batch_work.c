@@ -314,8 +314,10 @@ static void write_all(const cli_batch *b, cli_item *it, const product *p)
         return;
     }
     cli_record_path(b, it, ".jpg", path, sizeof path);
-    if (p->thumb)
-        cli_write_atomic(path, p->thumb, p->thumb_len, 1, err, sizeof err);
+    if (p->thumb &&
+        !cli_write_atomic(path, p->thumb, p->thumb_len, 1, err, sizeof err))
+        it->res.thumb_hash =
+            cli_hash_bytes(p->thumb, p->thumb_len, CLI_HASH_SEED);
     if (cli_record_write(b, it)) {
         snprintf(err, sizeof err, "%s: cannot write the record", path);
         failed = 1;

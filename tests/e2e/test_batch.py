@@ -37,6 +37,7 @@ student, a broken file and a formula in a name. Checks:
   right rows.
 """
 
+import base64
 import csv
 import io
 import os
@@ -480,6 +481,22 @@ def sheet_and_cutout_per_photo():
             "this photo's temporary files swept")
     h.equal([os.path.basename(f) for f in theirs if not os.path.exists(f)],
             [], "other photos' temporary files kept")
+    for f in theirs:
+        os.unlink(f)
+    # a thumbnail its record does not name (left by an interrupted --force
+    # run with other settings) is not shown
+    thumb = os.path.join(state, key + ".jpg")
+    shown = base64.b64encode(open(thumb, "rb").read())
+    html = os.path.join(TMP, "out-sheet", "report.html")
+    h.check(shown in open(html, "rb").read(), "the thumbnail shown")
+    stale = base64.b64encode(sheet[:20000])
+    with open(thumb, "wb") as f:
+        f.write(sheet[:20000])
+    r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
+                stdin_data=listing.encode())
+    h.check(stale not in open(html, "rb").read(),
+            "a thumbnail the record does not name is not shown "
+            + r.describe())
 
 
 @h.test

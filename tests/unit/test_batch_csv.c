@@ -56,6 +56,7 @@ static void fill(cli_item *it)
     r->exit_code = 1;
     r->verdict = 2;
     r->input_hash = 0x0123456789abcdefULL;
+    r->thumb_hash = 0xfedcba9876543210ULL;
     r->json = strdup("{\"file\":\"in/\\u7167\\n\"}");
     r->n_reasons = 2;
     r->reasons = calloc(2, sizeof *r->reasons);
@@ -86,6 +87,7 @@ static void test_record(void)
     CHECK_EQ_INT(b.res.exit_code, 1);
     CHECK_EQ_INT(b.res.verdict, 2);
     CHECK(b.res.input_hash == a.res.input_hash);
+    CHECK(b.res.thumb_hash == a.res.thumb_hash);
     CHECK_STR(b.res.json, a.res.json);
     CHECK_EQ_INT(b.res.n_reasons, 2);
     CHECK_STR(b.res.reasons[0].en, "mouth open\nclose it");
