@@ -270,10 +270,10 @@ static int holds(const char *path, uint64_t hash)
 
 /* An output that is there already is never replaced without --force;
  * found before anything is written, so the record of the run that wrote
- * it stays. A file holding exactly the bytes about to be written is no
- * clobbering: outputs are deterministic, so that is what a run killed
- * between this photo's files (or stopped by a full disk) left, and
- * --resume must be able to finish it. */
+ * it stays. With --resume, a file holding exactly the bytes about to be
+ * written is no clobbering: outputs are deterministic, so that is what a
+ * run killed between this photo's files (or stopped by a full disk) left,
+ * and --resume must be able to finish it. */
 static int clobbers(const cli_batch *b, const cli_item *it, char *err, size_t n)
 {
     struct stat st;
@@ -281,7 +281,8 @@ static int clobbers(const cli_batch *b, const cli_item *it, char *err, size_t n)
     for (size_t i = 0; !b->o->force && i < it->res.n_written; i++) {
         snprintf(path, sizeof path, "%s/%s", b->o->output_dir,
                  it->res.written[i].rel);
-        if (lstat(path, &st) == 0 && !holds(path, it->res.written[i].hash)) {
+        if (lstat(path, &st) == 0 &&
+            !(b->o->resume && holds(path, it->res.written[i].hash))) {
             snprintf(err, n,
                      b->o->resume ? "%s: exists, but its record does not "
                                     "match this input or these settings "
@@ -325,7 +326,8 @@ static void write_all(const cli_batch *b, cli_item *it, const product *p)
     for (size_t i = 0; !failed && i < it->res.n_written; i++) {
         snprintf(path, sizeof path, "%s/%s", b->o->output_dir,
                  it->res.written[i].rel);
-        if (!b->o->force && holds(path, it->res.written[i].hash))
+        if (!b->o->force && b->o->resume &&
+            holds(path, it->res.written[i].hash))
             continue; /* left by an interrupted run: see clobbers() */
         failed = cli_mkdirs_for(path, err, sizeof err) ||
                  cli_write_atomic(path, p->data[i], p->len[i], b->o->force, err,
