@@ -78,15 +78,15 @@ static size_t utf8_census(const unsigned char *s, size_t n, size_t *good,
     return bad;
 }
 
-/* Line and byte in that line (both 1-based) of offset `at`. */
+/* Line and byte in that line (both 1-based) of offset `at`, inside s: a line
+ * ends at LF, CRLF or a lone CR, as the parser reads them. */
 static void position(const unsigned char *s, size_t at, size_t *line,
                      size_t *byte)
 {
     size_t start = 0;
     *line = 1;
     for (size_t i = 0; i < at; i++) {
-        if (s[i] == '\n' ||
-            (s[i] == '\r' && (i + 1 == at || s[i + 1] != '\n'))) {
+        if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) {
             (*line)++;
             start = i + 1;
         }
