@@ -49,6 +49,7 @@ typedef struct cli_result {
     cli_reason *reasons;
     size_t n_reasons;
     uint64_t input_hash;
+    uint64_t thumb_hash; /* of its report.html thumbnail; 0: none */
     cli_written written[CLI_MAX_WRITTEN];
     size_t n_written;
 } cli_result;
@@ -116,6 +117,10 @@ int cli_batch_plan(cli_batch *b);
 /* Judge (and make) one photo with `ctx`; fills item->res and writes its
  * files and record. */
 void cli_batch_work(const cli_batch *b, idp_ctx *ctx, cli_item *item);
+/* The files a made photo may have, and the path under OUTPUT_DIR of one
+ * of them (the item has an output). */
+enum { CLI_FILE_PHOTO, CLI_FILE_SHEET, CLI_FILE_CUTOUT, CLI_N_FILES };
+void cli_item_file(const cli_item *it, int file, char *out, size_t n);
 /* An error result (exit code 3) for a photo that is not processed. */
 void cli_batch_problem(const cli_batch *b, cli_item *item, const char *why);
 void cli_result_clear(cli_result *r);
@@ -134,7 +139,7 @@ uint64_t cli_hash_bytes(const void *data, size_t n, uint64_t h);
 /* Hash of a file's bytes; -1 when unreadable. */
 int cli_hash_file(const char *path, uint64_t *out);
 /* The settings hash of this run (profile, colour, mode, sheet, cutout,
- * version). */
+ * --max-pixels, the face model's contents, version). */
 int cli_batch_settings(cli_batch *b);
 /* The record and thumbnail paths of an item. */
 void cli_record_path(const cli_batch *b, const cli_item *it, const char *ext,
@@ -144,8 +149,9 @@ int cli_record_write(const cli_batch *b, const cli_item *it);
 /* Restore a photo's result from its record when the input, the settings
  * and every written file still match: 1 restored, 0 not. */
 int cli_record_restore(const cli_batch *b, cli_item *it);
-/* --resume: remove the temporary files a killed run left in the state
- * folder and beside this run's outputs (NAME.tmp.XXXXXX). */
+/* --resume: remove the temporary files (NAME.tmp.XXXXXX) a killed run
+ * left for this shard's photos: their records and thumbnails in the
+ * state folder, their photos, sheets and cutouts beside the outputs. */
 void cli_batch_sweep(const cli_batch *b);
 /* The record's text and back (exposed for the unit test). */
 char *cli_record_format(const cli_item *it, uint64_t settings);

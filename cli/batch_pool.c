@@ -35,7 +35,9 @@ static void finished(pool *p, const cli_item *it)
     if (it->res.verdict == IDP_VERDICT_FAIL ||
         it->res.verdict == IDP_VERDICT_ERROR)
         p->failed++;
-    if (rc == CLI_SETUP || rc == CLI_INTERNAL) {
+    /* a restored result is a photo's own verdict, never a setup failure */
+    if (it->res.state != CLI_RESTORED &&
+        (rc == CLI_SETUP || rc == CLI_INTERNAL)) {
         p->setup_rc = cli_worse(p->setup_rc, rc);
         p->b->stop = 1; /* no model: every further photo would fail */
     }
@@ -113,8 +115,11 @@ int cli_batch_run(cli_batch *b, unsigned jobs)
     pthread_mutex_init(&p.mu, NULL);
     p.bar = cli_progress_new(p.n_todo, b->o->co.verbosity);
     rc = start(&p, w, jobs);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) { /* started threads read stop under the lock */
+        pthread_mutex_lock(&p.mu);
         b->stop = 1;
+        pthread_mutex_unlock(&p.mu);
+    }
     for (unsigned i = 0; i < jobs; i++) {
         if (w[i].started)
             pthread_join(w[i].thread, NULL);

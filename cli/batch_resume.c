@@ -53,6 +53,34 @@ int cli_hash_file(const char *path, uint64_t *out)
     return 0;
 }
 
+/* The face model the workers will load, by content: its size and the
+ * hash of its first 64 KiB (not its path or mtime, which differ between
+ * machines sharing one intake with --shard); 0 when there is none (the
+ * run then fails as a setup error). */
+static uint64_t model_identity(const cli_common *co)
+{
+    unsigned char head[65536];
+    idp_ctx *ctx = NULL;
+    const char *path = NULL;
+    uint64_t h = 0;
+    struct stat st;
+    int fd = -1;
+    ssize_t n;
+    if (idp_ctx_new(&ctx) == IDP_OK &&
+        (!co->model || idp_ctx_set_model(ctx, co->model) == IDP_OK) &&
+        idp_ctx_model_path(ctx, &path) == IDP_OK)
+        fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd >= 0 && fstat(fd, &st) == 0 &&
+        (n = read(fd, head, sizeof head)) >= 0) {
+        h = cli_hash_bytes(&st.st_size, sizeof st.st_size, CLI_HASH_SEED);
+        h = cli_hash_bytes(head, (size_t)n, h);
+    }
+    if (fd >= 0)
+        close(fd);
+    idp_ctx_free(ctx);
+    return h;
+}
+
 int cli_batch_settings(cli_batch *b)
 {
     const cli_batch_opts *o = b->o;
@@ -66,10 +94,12 @@ int cli_batch_settings(cli_batch *b)
     }
     snprintf(text, sizeof text,
              "idphoto %s|%s|profile %s %016" PRIx64 "|bg %d %d,%d,%d|sheet "
-             "%s|cutout %d",
+             "%s|cutout %d|max-pixels %llu|model %016" PRIx64,
              idp_version(), o->check_only ? "check" : "make", b->profile.id, pf,
              b->mo.has_background, c->r, c->g, c->b, o->sheet ? o->sheet : "-",
-             o->cutout);
+             o->cutout,
+             o->co.max_pixels ? o->co.max_pixels : IDP_DEFAULT_MAX_PIXELS,
+             model_identity(&o->co));
     b->settings = cli_hash_bytes(text, strlen(text), CLI_HASH_SEED);
     if (snprintf(b->state_dir, sizeof b->state_dir, "%s/.photo-batch",
                  o->output_dir) >= (int)sizeof b->state_dir)
@@ -115,8 +145,9 @@ char *cli_record_format(const cli_item *it, uint64_t settings)
     put_line(&o, "input", it->path);
     cli_buf_printf(&o,
                    "input_hash %016" PRIx64 "\nsettings %016" PRIx64
-                   "\nexit %d\nverdict %d\n",
-                   r->input_hash, settings, r->exit_code, r->verdict);
+                   "\nexit %d\nverdict %d\nthumb %016" PRIx64 "\n",
+                   r->input_hash, settings, r->exit_code, r->verdict,
+                   r->thumb_hash);
     put_line(&o, "error", r->error ? r->error : "");
     for (size_t i = 0; i < r->n_written; i++) {
         cli_buf_str(&o, "written ");
@@ -225,8 +256,20 @@ static int parse_reason(cli_result *r, const char *v, const char *end)
     return 0;
 }
 
+/* The lines a record must hold once (and may not repeat). */
+enum { SEEN_INPUT = 1, SEEN_SETTINGS = 2, SEEN_ERROR = 4, SEEN_JSON = 8 };
+
+/* 1 when line `bit` came before; marks it seen. */
+static int again(unsigned *seen, unsigned bit)
+{
+    int twice = (*seen & bit) != 0;
+    *seen |= bit;
+    return twice;
+}
+
 static int parse_field(cli_item *it, const char *key, size_t klen,
-                       const char *v, const char *end, uint64_t settings)
+                       const char *v, const char *end, uint64_t settings,
+                       unsigned *seen)
 {
     cli_result *r = &it->res;
     char *s;
@@ -234,10 +277,19 @@ static int parse_field(cli_item *it, const char *key, size_t klen,
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
     if (KEY("input_hash"))
         return parse_hex(v, end, &r->input_hash);
+    if (KEY("thumb"))
+        return parse_hex(v, end, &r->thumb_hash);
     if (KEY("settings")) {
         uint64_t h;
-        return parse_hex(v, end, &h) || h != settings ? -1 : 0;
+        return again(seen, SEEN_SETTINGS) || parse_hex(v, end, &h) ||
+                       h != settings
+                   ? -1
+                   : 0;
     }
+    if ((KEY("input") && again(seen, SEEN_INPUT)) ||
+        (KEY("error") && again(seen, SEEN_ERROR)) ||
+        (KEY("json") && again(seen, SEEN_JSON)))
+        return -1;
     if (KEY("written"))
         return parse_written(r, v, end);
     if (KEY("reason"))
@@ -268,6 +320,7 @@ int cli_record_parse(const char *text, cli_item *it, uint64_t settings)
 {
     const char *p = text;
     int ended = 0;
+    unsigned seen = 0;
     if (strncmp(p, RECORD_MAGIC "\n", sizeof RECORD_MAGIC) != 0)
         return -1;
     p += sizeof RECORD_MAGIC;
@@ -280,11 +333,16 @@ int cli_record_parse(const char *text, cli_item *it, uint64_t settings)
             break;
         }
         sp = memchr(p, ' ', (size_t)(nl - p));
-        if (!sp || parse_field(it, p, (size_t)(sp - p), sp + 1, nl, settings))
+        if (!sp ||
+            parse_field(it, p, (size_t)(sp - p), sp + 1, nl, settings, &seen))
             return -1;
         p = nl + 1;
     }
-    return ended && it->res.json ? 0 : -1;
+    return ended && it->res.json &&
+                   (seen & (SEEN_INPUT | SEEN_SETTINGS)) ==
+                       (SEEN_INPUT | SEEN_SETTINGS)
+               ? 0
+               : -1;
 }
 
 /* ---- on disk ---- */
@@ -376,33 +434,54 @@ static size_t temp_prefix(const char *name)
     return t ? (size_t)(t - name) : 0;
 }
 
+/* 1 when dir/name[0..n) is a file an item of this shard writes: its
+ * photo, sheet or cutout. */
 static int planned(const cli_batch *b, const char *dir, const char *name,
                    size_t n)
 {
-    char path[8300];
+    char rel[4200], path[8300];
+    size_t dl = strlen(dir);
     for (size_t i = 0; i < b->n_items; i++) {
         const cli_item *it = &b->items[i];
-        if (!it->output)
+        if (!it->output || !it->in_shard)
             continue;
-        snprintf(path, sizeof path, "%s/%s", b->o->output_dir, it->output);
-        if (strncmp(path, dir, strlen(dir)) == 0 &&
-            strlen(path) == strlen(dir) + 1 + n &&
-            strncmp(path + strlen(dir) + 1, name, n) == 0)
+        for (int f = 0; f < CLI_N_FILES; f++) {
+            cli_item_file(it, f, rel, sizeof rel);
+            snprintf(path, sizeof path, "%s/%s", b->o->output_dir, rel);
+            if (strncmp(path, dir, dl) == 0 && strlen(path) == dl + 1 + n &&
+                strncmp(path + dl + 1, name, n) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 when a state folder name is one of this shard's items' (its record
+ * or thumbnail: the item's key, then a dot). */
+static int own_state(const cli_batch *b, const char *name)
+{
+    char key[20];
+    for (size_t i = 0; i < b->n_items; i++) {
+        if (!b->items[i].in_shard)
+            continue;
+        snprintf(key, sizeof key, "%016" PRIx64 ".", b->items[i].key);
+        if (strncmp(name, key, 17) == 0)
             return 1;
     }
     return 0;
 }
 
 /* Remove the temporary files of `dir` that this run's writes could have
- * left (all of them in the state folder). */
-static void sweep_dir(const cli_batch *b, const char *dir, int all)
+ * left; never another shard's, which may be writing them now. */
+static void sweep_dir(const cli_batch *b, const char *dir, int state)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     char path[8600];
     while (d && (e = readdir(d)) != NULL) {
         size_t n = temp_prefix(e->d_name);
-        if (n == 0 || !(all || planned(b, dir, e->d_name, n)))
+        if (n == 0 ||
+            !(state ? own_state(b, e->d_name) : planned(b, dir, e->d_name, n)))
             continue;
         if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) <
             (int)sizeof path)
@@ -428,7 +507,7 @@ void cli_batch_sweep(const cli_batch *b)
     /* items are sorted by input path, so outputs of one folder mostly
      * follow each other: sweep a folder again only when it changes */
     for (size_t i = 0; i < b->n_items; i++) {
-        if (!b->items[i].output)
+        if (!b->items[i].output || !b->items[i].in_shard)
             continue;
         output_dir_of(b, b->items[i].output, dir, sizeof dir);
         if (strcmp(dir, prev) == 0)

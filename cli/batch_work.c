@@ -156,6 +156,19 @@ static idp_status self_check(const cli_batch *b, idp_ctx *ctx, cli_item *it,
     return st;
 }
 
+void cli_item_file(const cli_item *it, int file, char *out, size_t n)
+{
+    const char *slash = strrchr(it->output, '/');
+    const char *dot = strrchr(slash ? slash + 1 : it->output, '.');
+    int stem = dot ? (int)(dot - it->output) : (int)strlen(it->output);
+    if (file == CLI_FILE_SHEET)
+        cli_suffixed_path(it->output, "-sheet", ".jpg", out, n);
+    else if (file == CLI_FILE_CUTOUT)
+        snprintf(out, n, "%.*s-cutout.png", stem, it->output);
+    else
+        snprintf(out, n, "%s", it->output);
+}
+
 static idp_status sheet(const cli_batch *b, idp_ctx *ctx, cli_item *it,
                         const idp_made *m, product *p)
 {
@@ -165,7 +178,7 @@ static idp_status sheet(const cli_batch *b, idp_ctx *ctx, cli_item *it,
     int copies = 0;
     idp_status st;
     /* outputs are shorter than 4096 bytes: "-sheet" always fits */
-    cli_suffixed_path(it->output, "-sheet", ".jpg", rel, sizeof rel);
+    cli_item_file(it, CLI_FILE_SHEET, rel, sizeof rel);
     st = idp_made_sheet(ctx, m, b->o->sheet, &data, &len, &copies);
     if (st == IDP_OK && add_written(it, rel, data, len, p)) {
         idp_free(data);
@@ -179,13 +192,10 @@ static idp_status cutout(idp_ctx *ctx, cli_item *it, const idp_made *m,
                          product *p)
 {
     char rel[4200];
-    const char *slash = strrchr(it->output, '/');
-    const char *dot = strrchr(slash ? slash + 1 : it->output, '.');
-    int stem = dot ? (int)(dot - it->output) : (int)strlen(it->output);
     uint8_t *data = NULL;
     size_t len = 0;
     idp_status st = idp_made_cutout_png(ctx, m, &data, &len);
-    snprintf(rel, sizeof rel, "%.*s-cutout.png", stem, it->output);
+    cli_item_file(it, CLI_FILE_CUTOUT, rel, sizeof rel);
     if (st == IDP_OK && add_written(it, rel, data, len, p)) {
         idp_free(data);
         st = IDP_E_NOMEM;
@@ -249,9 +259,21 @@ static idp_status check(const cli_batch *b, idp_ctx *ctx, cli_item *it,
     return st;
 }
 
+/* 1 when `path` is a regular file whose bytes hash to `hash`. */
+static int holds(const char *path, uint64_t hash)
+{
+    struct stat st;
+    uint64_t h;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           cli_hash_file(path, &h) == 0 && h == hash;
+}
+
 /* An output that is there already is never replaced without --force;
  * found before anything is written, so the record of the run that wrote
- * it stays. */
+ * it stays. With --resume, a file holding exactly the bytes about to be
+ * written is no clobbering: outputs are deterministic, so that is what a
+ * run killed between this photo's files (or stopped by a full disk) left,
+ * and --resume must be able to finish it. */
 static int clobbers(const cli_batch *b, const cli_item *it, char *err, size_t n)
 {
     struct stat st;
@@ -259,7 +281,8 @@ static int clobbers(const cli_batch *b, const cli_item *it, char *err, size_t n)
     for (size_t i = 0; !b->o->force && i < it->res.n_written; i++) {
         snprintf(path, sizeof path, "%s/%s", b->o->output_dir,
                  it->res.written[i].rel);
-        if (lstat(path, &st) == 0) {
+        if (lstat(path, &st) == 0 &&
+            !(b->o->resume && holds(path, it->res.written[i].hash))) {
             snprintf(err, n,
                      b->o->resume ? "%s: exists, but its record does not "
                                     "match this input or these settings "
@@ -292,8 +315,10 @@ static void write_all(const cli_batch *b, cli_item *it, const product *p)
         return;
     }
     cli_record_path(b, it, ".jpg", path, sizeof path);
-    if (p->thumb)
-        cli_write_atomic(path, p->thumb, p->thumb_len, 1, err, sizeof err);
+    if (p->thumb &&
+        !cli_write_atomic(path, p->thumb, p->thumb_len, 1, err, sizeof err))
+        it->res.thumb_hash =
+            cli_hash_bytes(p->thumb, p->thumb_len, CLI_HASH_SEED);
     if (cli_record_write(b, it)) {
         snprintf(err, sizeof err, "%s: cannot write the record", path);
         failed = 1;
@@ -301,6 +326,9 @@ static void write_all(const cli_batch *b, cli_item *it, const product *p)
     for (size_t i = 0; !failed && i < it->res.n_written; i++) {
         snprintf(path, sizeof path, "%s/%s", b->o->output_dir,
                  it->res.written[i].rel);
+        if (!b->o->force && b->o->resume &&
+            holds(path, it->res.written[i].hash))
+            continue; /* left by an interrupted run: see clobbers() */
         failed = cli_mkdirs_for(path, err, sizeof err) ||
                  cli_write_atomic(path, p->data[i], p->len[i], b->o->force, err,
                                   sizeof err);
@@ -342,7 +370,10 @@ void cli_batch_work(const cli_batch *b, idp_ctx *ctx, cli_item *it)
         cli_result_clear(&it->res);
         set_error(b, it, st, msg);
         it->res.input_hash = input_hash; /* the record says which bytes */
-        if (st != IDP_E_MODEL && st != IDP_E_INTERNAL && st != IDP_E_NOMEM)
+        /* only a verdict on this photo is recorded: a setup or internal
+         * failure (no model, bad profile, bad argument, no memory) says
+         * nothing about the photo, and --resume must try it again */
+        if (it->res.exit_code <= CLI_OUTPUT)
             cli_record_write(b, it);
     } else {
         write_all(b, it, &p);

@@ -55,6 +55,45 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t n)
     return n;
 }
 
+/* How much of s[0..n) reads as UTF-8: the valid multi-byte sequences
+ * into *good, the offset of the first byte that is not UTF-8 into
+ * *first_bad; returns the count of such bytes (each skipped alone). */
+static size_t utf8_census(const unsigned char *s, size_t n, size_t *good,
+                          size_t *first_bad)
+{
+    size_t i = 0, bad = 0;
+    *good = 0;
+    while (i < n) {
+        size_t ok = utf8_valid_prefix(s + i, n - i);
+        /* count the multi-byte sequences of the valid run */
+        for (size_t j = i; j < i + ok; j++)
+            *good += (s[j] & 0xC0) == 0xC0;
+        i += ok;
+        if (i == n)
+            break;
+        if (bad++ == 0)
+            *first_bad = i;
+        i++;
+    }
+    return bad;
+}
+
+/* Line and byte in that line (both 1-based) of offset `at`, inside s: a line
+ * ends at LF, CRLF or a lone CR, as the parser reads them. */
+static void position(const unsigned char *s, size_t at, size_t *line,
+                     size_t *byte)
+{
+    size_t start = 0;
+    *line = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) {
+            (*line)++;
+            start = i + 1;
+        }
+    }
+    *byte = at - start + 1;
+}
+
 /* in[0..len) from `from` to UTF-8 into a new NUL-terminated buffer. */
 static char *convert(const char *from, const char *in, size_t len,
                      size_t *out_len)
@@ -105,6 +144,7 @@ static char *decode(const char *data, size_t len, size_t *n, char *enc,
                     char *err, size_t err_len)
 {
     const unsigned char *u = (const unsigned char *)data;
+    size_t good = 0, bad = 0, first_bad = 0;
     char *text;
     if (len >= 2 &&
         ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
@@ -123,10 +163,20 @@ static char *decode(const char *data, size_t len, size_t *n, char *enc,
         text = copy(data + 3, len - 3);
         *n = len - 3;
         snprintf(enc, 16, "utf-8");
-    } else if (utf8_valid_prefix(u, len) == len) {
+    } else if ((bad = utf8_census(u, len, &good, &first_bad)) == 0) {
         text = copy(data, len);
         *n = len;
         snprintf(enc, 16, "utf-8");
+    } else if (good > bad) {
+        /* mostly UTF-8 with a stray byte (Latin-1 pasted in): read as
+         * GB18030 it would turn into other characters without an error.
+         * (GB18030 text holds a few valid UTF-8 pairs by chance, 学 is
+         * D1 A7, but far fewer than bytes that are not UTF-8.) */
+        size_t line, byte;
+        position(u, first_bad, &line, &byte);
+        cli_fail(err, err_len, "not valid UTF-8 at line %zu byte %zu", line,
+                 byte);
+        return NULL;
     } else {
         text = convert("GB18030", data, len, n);
         snprintf(enc, 16, "gb18030");

@@ -21,6 +21,9 @@ typedef struct cli_roster {
 /*
  * Parse a roster: UTF-8 (with or without a BOM), UTF-16 with a BOM (as
  * Excel's "Unicode text"), or else GB18030 (which covers GBK and GB2312);
+ * text that is mostly UTF-8 (more valid multi-byte sequences than bytes
+ * that are not UTF-8) but not all of it is refused ("not valid UTF-8 at
+ * line L byte N") rather than read as GB18030 into other characters;
  * comma or tab separated, whichever the header row holds more of outside
  * quotes; RFC 4180 quotes ("a, b", "say ""hi""", line breaks inside);
  * CRLF, LF or CR line ends; spaces around a value are dropped. The first

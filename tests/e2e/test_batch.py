@@ -18,7 +18,10 @@ student, a broken file and a formula in a name. Checks:
 * --check-only on the made photos: each passes, nothing written;
 * --fail-fast: no photo started after the broken one; --sheet and
   --cutout: a 6-inch sheet and an RGBA cutout beside the photo, part of
-  its record; the progress bar on a
+  its record; the sheet lost by a kill (its record kept, gone or stale):
+  --resume finishes it with the same bytes; --resume sweeps the photo's
+  temporary files (photo, sheet, cutout, record) and no other's; the
+  progress bar on a
   terminal (a pty), silent with -q;
 * --shard 1/3, 2/3, 3/3 (through GNU parallel when installed) then
   --merge-reports: the same files as one unsharded run;
@@ -34,6 +37,7 @@ student, a broken file and a formula in a name. Checks:
   right rows.
 """
 
+import base64
 import csv
 import io
 import os
@@ -438,11 +442,125 @@ def sheet_and_cutout_per_photo():
     r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
                 stdin_data=listing.encode())
     h.check(r.returncode in (0, 1), "resumed with the sheet " + r.describe())
-    os.unlink(os.path.join(d, "110101200001010011-sheet.jpg"))
+    done = tree(os.path.join(TMP, "out-sheet"))
+    state = os.path.join(TMP, "out-sheet", ".photo-batch")
+    rec = os.path.join(state, records("out-sheet")[0])
+    # a kill between the photo and its sheet (the record stays, or is gone
+    # or stale): --resume makes the photo again, finds the same bytes
+    # where they are and finishes the sheet
+    for record in ("kept", "gone", "stale"):
+        os.unlink(os.path.join(d, "110101200001010011-sheet.jpg"))
+        text = open(rec, "rb").read()
+        os.unlink(rec)
+        if record != "gone":
+            with open(rec, "wb") as f:
+                f.write(text if record == "kept" else
+                        text.replace(b"\nsettings ", b"\nsettings 0", 1))
+        r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
+                    stdin_data=listing.encode())
+        h.check(r.returncode in (0, 1), "the sheet gone, its record %s: "
+                "finished " % record + r.describe())
+        h.equal(tree(os.path.join(TMP, "out-sheet")) == done, True,
+                "the sheet gone, its record %s: the same bytes" % record)
+    # temporary files a kill left: this photo's (sheet and cutout too) are
+    # swept, another shard's (another key, another photo) are not
+    key = os.path.basename(rec)[:16]
+    ours = [os.path.join(d, "110101200001010011%s.tmp.Ab12Cd" % x)
+            for x in (".jpg", "-sheet.jpg", "-cutout.png")] + \
+        [os.path.join(state, key + x + ".tmp.Ab12Cd") for x in (".rec",
+                                                                 ".jpg")]
+    theirs = [os.path.join(d, "110101200001010022.jpg.tmp.Ab12Cd"),
+              os.path.join(state, "0123456789abcdef.rec.tmp.Ab12Cd")]
+    for f in ours + theirs:
+        open(f, "wb").close()
     r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
                 stdin_data=listing.encode())
-    h.equal(r.returncode, 4, "the sheet gone: made again, the photo is "
-            "there " + r.describe())
+    h.check(r.returncode in (0, 1), "resumed beside temp files "
+            + r.describe())
+    h.equal([os.path.basename(f) for f in ours if os.path.exists(f)], [],
+            "this photo's temporary files swept")
+    h.equal([os.path.basename(f) for f in theirs if not os.path.exists(f)],
+            [], "other photos' temporary files kept")
+    for f in theirs:
+        os.unlink(f)
+    # a thumbnail its record does not name (left by an interrupted --force
+    # run with other settings) is not shown
+    thumb = os.path.join(state, key + ".jpg")
+    shown = base64.b64encode(open(thumb, "rb").read())
+    html = os.path.join(TMP, "out-sheet", "report.html")
+    h.check(shown in open(html, "rb").read(), "the thumbnail shown")
+    stale = base64.b64encode(sheet[:20000])
+    with open(thumb, "wb") as f:
+        f.write(sheet[:20000])
+    r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT,
+                stdin_data=listing.encode())
+    h.check(stale not in open(html, "rb").read(),
+            "a thumbnail the record does not name is not shown "
+            + r.describe())
+
+
+@h.test
+def resume_redoes_what_settings_change():
+    # a photo refused as too large under --max-pixels is made by a
+    # --resume that allows it: the limit is part of the settings
+    listing = (os.path.join(SRC, "2021001.jpg") + "\n").encode()
+    cmd = [batch, "-q", "-j", "1", "--roster",
+           os.path.join(TMP, "roster.csv"), "--name", NAME, "--from-list",
+           "-", os.path.join(TMP, "out-px")]
+    r = e2e.run(cmd + ["--max-pixels", "1000"], timeout=RUN_TIMEOUT,
+                stdin_data=listing)
+    h.equal(r.returncode, 3, "too large " + r.describe())
+    r = e2e.run(cmd + ["--resume"], timeout=RUN_TIMEOUT, stdin_data=listing)
+    h.check(r.returncode in (0, 1), "resumed with the default limit "
+            + r.describe())
+    h.check(os.path.exists(os.path.join(TMP, "out-px", "计算机学院",
+                                        "110101200001010011.jpg")),
+            "the photo made")
+    # another face model (Debian's dlib file beside the compact one): the
+    # record no longer matches, so the photo is made again
+    dat = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+    if not os.path.exists(dat) or os.path.realpath(dat) == \
+            os.path.realpath(args.model):
+        h.skip("resume_another_model", "no second face model")
+        return
+    before = [open(os.path.join(TMP, "out-px", ".photo-batch", n),
+                   "rb").read() for n in records("out-px")]
+    r = e2e.run(cmd + ["--resume", "--model", dat], timeout=RUN_TIMEOUT,
+                stdin_data=listing)
+    after = [open(os.path.join(TMP, "out-px", ".photo-batch", n),
+                  "rb").read() for n in records("out-px")]
+    # made again: the same bytes (recorded anew) or others (refused)
+    h.check((r.returncode in (0, 1) and len(after) == 1 and
+             before != after) or
+            (r.returncode == 4 and "record does not match" in r.stderr),
+            "another model: the record is not reused " + r.describe())
+
+
+@h.test
+def restored_error_does_not_stop():
+    # a record of a setup-like failure (an older run's) never stops the
+    # pool: the photos after it are still made
+    out = os.path.join(TMP, "out-stop")
+    r = run_batch("out-stop", jobs="1")
+    h.equal(r.returncode, 3, "exit " + r.describe())
+    first = os.path.join(out, "计算机学院", "110101200001010011.jpg")
+    later = os.path.join(out, "外国语学院", "110101200001010033.jpg")
+    recs = {}
+    for n in records("out-stop"):
+        text = open(os.path.join(out, ".photo-batch", n), "rb").read()
+        recs[n] = text
+    mine = [n for n, t in recs.items() if b"/2021001.jpg\n" in t]
+    theirs = [n for n, t in recs.items() if b"/2021003.jpg\n" in t]
+    h.equal((len(mine), len(theirs)), (1, 1), "the records found")
+    p = os.path.join(out, ".photo-batch", mine[0])
+    with open(p, "wb") as f:
+        f.write(re.sub(rb"\nexit \d+\n", b"\nexit 6\n", recs[mine[0]]))
+    os.unlink(os.path.join(out, ".photo-batch", theirs[0]))
+    os.unlink(later)
+    r = run_batch("out-stop", "--resume", jobs="1")
+    h.check(os.path.exists(later), "the photo after a restored error made "
+            + r.describe())
+    h.check(os.path.exists(first), "the restored one kept")
 
 
 @h.test

@@ -56,6 +56,7 @@ static void fill(cli_item *it)
     r->exit_code = 1;
     r->verdict = 2;
     r->input_hash = 0x0123456789abcdefULL;
+    r->thumb_hash = 0xfedcba9876543210ULL;
     r->json = strdup("{\"file\":\"in/\\u7167\\n\"}");
     r->n_reasons = 2;
     r->reasons = calloc(2, sizeof *r->reasons);
@@ -86,6 +87,7 @@ static void test_record(void)
     CHECK_EQ_INT(b.res.exit_code, 1);
     CHECK_EQ_INT(b.res.verdict, 2);
     CHECK(b.res.input_hash == a.res.input_hash);
+    CHECK(b.res.thumb_hash == a.res.thumb_hash);
     CHECK_STR(b.res.json, a.res.json);
     CHECK_EQ_INT(b.res.n_reasons, 2);
     CHECK_STR(b.res.reasons[0].en, "mouth open\nclose it");
@@ -112,10 +114,52 @@ static void test_record(void)
     cli_result_clear(&a.res);
 }
 
+/* `text` with the line that `key` (a newline and a name) starts left out
+ * (times 0) or repeated (times 2). */
+static char *edited(const char *text, const char *key, int times)
+{
+    const char *line = strstr(text, key) + 1, *nl = strchr(line, '\n') + 1;
+    size_t head = (size_t)(line - text), len = (size_t)(nl - line);
+    char *out = malloc(strlen(text) + len + 1);
+    memcpy(out, text, head);
+    for (int i = 0; i < times; i++)
+        memcpy(out + head + (size_t)i * len, line, len);
+    strcpy(out + head + (size_t)times * len, nl);
+    return out;
+}
+
+/* A record lacking its settings or input line, or repeating a line that
+ * holds a string, is refused (and leaks nothing: see the sanitizer). */
+static void test_record_lines(void)
+{
+    const char *keys[] = {"\nsettings ", "\ninput ", "\njson ", "\nerror "};
+    cli_item a, b;
+    char *text;
+    fill(&a);
+    free(a.res.error);
+    a.res.error = strdup("cannot decode");
+    text = cli_record_format(&a, 7);
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        /* an error line may be left out (no error), not repeated */
+        for (int times = k == 3 ? 2 : 0; times <= 2; times += 2) {
+            char *e = edited(text, keys[k], times);
+            memset(&b, 0, sizeof b);
+            b.path = a.path;
+            CHECK_EQ_INT(cli_record_parse(e, &b, 7), -1);
+            cli_result_clear(&b.res);
+            free(e);
+        }
+    }
+    free(text);
+    free(a.path);
+    cli_result_clear(&a.res);
+}
+
 int main(void)
 {
     test_csv();
     test_html_base64();
     test_record();
+    test_record_lines();
     return CHECK_DONE();
 }

@@ -42,7 +42,8 @@ static void check_table(const cli_roster *r, const char *encoding)
 static void test_encodings(void)
 {
     char err[256], buf[512];
-    /* 学号,姓名,学院 ... in GB18030, as Excel on Chinese Windows saves */
+    /* 学号,姓名,学院 ... in GB18030, as Excel on Chinese Windows saves
+     * (学 is D1 A7, a valid UTF-8 pair by chance: still GB18030) */
     static const char gb[] =
         "\xd1\xa7\xba\xc5,\xd0\xd5\xc3\xfb,\xd1\xa7\xd4\xba\r\n"
         "2021001,\xd5\xc5\xc8\xfd,\xbc\xc6\xcb\xe3\xbb\xfa\xd1\xa7\xd4\xba\r\n"
@@ -132,6 +133,14 @@ static void test_errors(void)
     expect_error("id,name\n1,\"open\n", 16, "line 2: a quoted field");
     expect_error("id\n1\0\n", 5, "NUL");
     expect_error("\xef\xbb\xbfid\n\xff\n", 8, "not UTF-8");
+    /* UTF-8 with one stray Latin-1 byte: refused, not read as GB18030
+     * (which would turn every name into other characters) */
+    expect_error("学号,姓名\n2023001,张三\n2023002,Ren\xe9"
+                 "e Li\n",
+                 46, "not valid UTF-8 at line 3 byte 12");
+    expect_error("id\r\nRen\xe9"
+                 "e,张三\r\n",
+                 18, "not valid UTF-8 at line 2 byte 4");
 }
 
 int main(void)
