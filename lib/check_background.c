@@ -144,9 +144,8 @@ static int bg_start(const idp__check_env *e, idp_check_result *r, bg_env *b,
     b->labs = wall_labs(&b->p, e->matte, &b->w, &b->n, b->med);
     if (b->n < 50) {
         bg_free(b);
-        idp__res(r, IDP_WARN, NAN, "");
-        idp__res_msg(r, "几乎看不到背景，需要人工查看",
-                     "hardly any background visible: needs a person to look");
+        idp__res_look(r, "几乎看不到背景，需要人工查看",
+                      "hardly any background visible: needs a person to look");
         return 0;
     }
     return 1;

@@ -119,10 +119,8 @@ static int eyes_measured(const idp__check_env *e, idp_check_result *r,
                          idp__px *p, idp__face_geo *g, eye_px o[2])
 {
     double skin[3];
-    if (idp__px_init(p, e->img) != 0) {
-        idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    if (!idp__px_start(e, r, p))
         return 0;
-    }
     idp__face_geo_of(e->subject->landmarks, g);
     idp__skin_lab(p, g, skin);
     for (int s = 0; s < 2; s++)
@@ -198,12 +196,6 @@ void idp__check_eyes_open(const idp__check_env *e, idp_check_result *r)
     eyes_open_message(r, ear, 0);
 }
 
-static void cannot_judge(idp_check_result *r, const char *zh, const char *en)
-{
-    idp__res(r, IDP_WARN, NAN, "");
-    idp__res_msg(r, zh, en);
-}
-
 void idp__check_gaze_forward(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
@@ -215,9 +207,9 @@ void idp__check_gaze_forward(const idp__check_env *e, idp_check_result *r)
         return;
     v = (o[0].iris_x + o[1].iris_x) / 2 - 0.5;
     if (isnan(v)) {
-        cannot_judge(r, "眼睛太小或对比度不足，视线需要人工查看",
-                     "eyes too small or too low in contrast to read the "
-                     "gaze: needs a person to look");
+        idp__res_look(r, "眼睛太小或对比度不足，视线需要人工查看",
+                      "eyes too small or too low in contrast to read the "
+                      "gaze: needs a person to look");
         return;
     }
     idp__res(r, idp__grade_high(fabs(v), l->gaze_warn, l->gaze_fail), v,
@@ -255,15 +247,13 @@ void idp__check_tinted_glasses(const idp__check_env *e, idp_check_result *r)
     idp__px p;
     idp__face_geo g;
     double v = NAN;
-    if (idp__px_init(&p, e->img) != 0) {
-        idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    if (!idp__px_start(e, r, &p))
         return;
-    }
     idp__face_geo_of(e->subject->landmarks, &g);
     if (!lens_darkening(&p, &g, &v)) {
-        cannot_judge(r, "眼部不在画面内，需要人工查看",
-                     "the eyes are outside the picture: needs a person to "
-                     "look");
+        idp__res_look(r, "眼部不在画面内，需要人工查看",
+                      "the eyes are outside the picture: needs a person to "
+                      "look");
         return;
     }
     idp__res(r, idp__grade_high(v, l->tint_warn, l->tint_fail), v, "L*");
@@ -324,16 +314,14 @@ void idp__check_glasses_glare(const idp__check_env *e, idp_check_result *r)
     idp__px p;
     idp__face_geo g;
     double v;
-    if (idp__px_init(&p, e->img) != 0) {
-        idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    if (!idp__px_start(e, r, &p))
         return;
-    }
     idp__face_geo_of(e->subject->landmarks, &g);
     v = glare_share(&p, &g);
     if (isnan(v)) {
-        cannot_judge(r, "眼部不在画面内，需要人工查看",
-                     "the eyes are outside the picture: needs a person to "
-                     "look");
+        idp__res_look(r, "眼部不在画面内，需要人工查看",
+                      "the eyes are outside the picture: needs a person to "
+                      "look");
         return;
     }
     idp__res(r, idp__grade_high(v, l->glare_warn, l->glare_fail), v, "ratio");
@@ -360,9 +348,9 @@ void idp__check_red_eye(const idp__check_env *e, idp_check_result *r)
         return;
     v = fmax(o[0].judged ? o[0].red : NAN, o[1].judged ? o[1].red : NAN);
     if (isnan(v)) {
-        cannot_judge(r, "眼睛太小，红眼需要人工查看",
-                     "eyes too small to judge red-eye: needs a person to "
-                     "look");
+        idp__res_look(r, "眼睛太小，红眼需要人工查看",
+                      "eyes too small to judge red-eye: needs a person to "
+                      "look");
         return;
     }
     idp__res(r, idp__grade_high(v, l->red_eye_warn, l->red_eye_fail), v,
@@ -402,16 +390,14 @@ void idp__check_hair_over_eyes(const idp__check_env *e, idp_check_result *r)
     idp__px p;
     idp__face_geo g;
     double v;
-    if (idp__px_init(&p, e->img) != 0) {
-        idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    if (!idp__px_start(e, r, &p))
         return;
-    }
     idp__face_geo_of(e->subject->landmarks, &g);
     v = hair_share(&p, &g);
     if (isnan(v)) {
-        cannot_judge(r, "眉毛上方不在画面内，需要人工查看",
-                     "the forehead is outside the picture: needs a person "
-                     "to look");
+        idp__res_look(r, "眉毛上方不在画面内，需要人工查看",
+                      "the forehead is outside the picture: needs a person "
+                      "to look");
         return;
     }
     idp__res(r, idp__grade_high(v, l->hair_brows_warn, l->hair_brows_fail), v,

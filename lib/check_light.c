@@ -53,10 +53,8 @@ static double median_y(const idp__px *p, idp_rect r, const idp_point *lm)
 static int start(const idp__check_env *e, idp_check_result *r, idp__px *p,
                  idp__face_geo *g)
 {
-    if (idp__px_init(p, e->img) != 0) {
-        idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    if (!idp__px_start(e, r, p))
         return 0;
-    }
     idp__face_geo_of(e->subject->landmarks, g);
     return 1;
 }

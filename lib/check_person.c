@@ -32,16 +32,13 @@ typedef struct person_env {
 static int person_start(const idp__check_env *e, idp_check_result *r,
                         person_env *pe)
 {
-    if (idp__px_init(&pe->p, e->img) != 0) {
-        idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    if (!idp__px_start(e, r, &pe->p))
         return 0;
-    }
     idp__face_geo_of(e->subject->landmarks, &pe->g);
     pe->mt = e->matte;
     if (idp__skin_lab(&pe->p, &pe->g, pe->skin) == 0) {
-        idp__res(r, IDP_WARN, NAN, "");
-        idp__res_msg(r, "看不到脸颊皮肤，需要人工查看",
-                     "the cheeks are not visible: needs a person to look");
+        idp__res_look(r, "看不到脸颊皮肤，需要人工查看",
+                      "the cheeks are not visible: needs a person to look");
         return 0;
     }
     return 1;
@@ -133,10 +130,9 @@ void idp__check_head_covering(const idp__check_env *e, idp_check_result *r)
         return;
     v = covering_share(e, &pe);
     if (isnan(v)) {
-        idp__res(r, IDP_WARN, NAN, "");
-        idp__res_msg(r, "头顶不在画面内，需要人工查看",
-                     "the top of the head is outside the picture: needs a "
-                     "person to look");
+        idp__res_look(r, "头顶不在画面内，需要人工查看",
+                      "the top of the head is outside the picture: needs a "
+                      "person to look");
         return;
     }
     idp__res(r, idp__grade_high(v, l->covering_warn, l->covering_fail), v,

@@ -17,14 +17,6 @@
  * (rows and columns: a 480x640 photo every 3rd; the 30 ms budget). */
 #define MAX_SAMPLES 60000
 
-static int no_pixels(const idp__check_env *e, idp_check_result *r, idp__px *p)
-{
-    if (idp__px_init(p, e->img) == 0)
-        return 0;
-    idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
-    return 1;
-}
-
 /* Mean |4-neighbour Laplacian| of the grey face box, IED = SHARP_IED. */
 static double face_laplacian(const idp__check_env *e, const idp__face_geo *g)
 {
@@ -62,7 +54,7 @@ void idp__check_sharpness(const idp__check_env *e, idp_check_result *r)
     idp__px p;
     idp__face_geo g;
     double v;
-    if (no_pixels(e, r, &p))
+    if (!idp__px_start(e, r, &p))
         return;
     idp__face_geo_of(e->subject->landmarks, &g);
     v = face_laplacian(e, &g);
@@ -142,7 +134,7 @@ void idp__check_noise(const idp__check_env *e, idp_check_result *r)
     const idp_thresholds *l = &e->p->limits;
     idp__px p;
     double v;
-    if (no_pixels(e, r, &p))
+    if (!idp__px_start(e, r, &p))
         return;
     v = noise_sigma(&p);
     idp__res(r, idp__grade_high(v, l->noise_warn, l->noise_fail), v, "grey");
@@ -191,7 +183,7 @@ void idp__check_compression(const idp__check_env *e, idp_check_result *r)
     const idp_thresholds *l = &e->p->limits;
     idp__px p;
     double v;
-    if (no_pixels(e, r, &p))
+    if (!idp__px_start(e, r, &p))
         return;
     v = blockiness(&p);
     idp__res(r, idp__grade_high(v, l->blockiness_warn, l->blockiness_fail), v,
@@ -223,7 +215,7 @@ void idp__check_colour_natural(const idp__check_env *e, idp_check_result *r)
     idp__px p;
     idp__face_geo g;
     double lab[3], v;
-    if (no_pixels(e, r, &p))
+    if (!idp__px_start(e, r, &p))
         return;
     if (!(e->m->colourfulness >= l->colour_fail)) {
         idp__res_skip(r, "不是彩色照片（见 colour_photo）",

@@ -149,6 +149,12 @@ void idp__res_skip(idp_check_result *r, const char *zh, const char *en)
     idp__strlcpy(r->message_en, en, sizeof r->message_en);
 }
 
+void idp__res_look(idp_check_result *r, const char *zh, const char *en)
+{
+    idp__res(r, IDP_WARN, NAN, "");
+    idp__res_msg(r, zh, en);
+}
+
 idp_check_status idp__grade_high(double v, double warn, double fail)
 {
     if (isnan(v) || v > fail)

@@ -145,6 +145,14 @@ int idp__px_init(idp__px *p, const idp_image *img)
     return 0;
 }
 
+int idp__px_start(const idp__check_env *e, idp_check_result *r, idp__px *p)
+{
+    if (idp__px_init(p, e->img) == 0)
+        return 1;
+    idp__res_skip(r, "没有像素，无法判断", "no pixels: cannot judge");
+    return 0;
+}
+
 const uint8_t *idp__px_at(const idp__px *p, int x, int y)
 {
     x = x < 0 ? 0 : x >= p->w ? p->w - 1 : x;

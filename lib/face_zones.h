@@ -65,6 +65,9 @@ typedef struct idp__px {
 
 /* 0, or -1 when the image has no pixels. */
 int idp__px_init(idp__px *p, const idp_image *img);
+/* A rule's pixels: 1, or 0 with the rule skipped ("no pixels") when the
+ * image has none. */
+int idp__px_start(const idp__check_env *e, idp_check_result *r, idp__px *p);
 const uint8_t *idp__px_at(const idp__px *p, int x, int y);
 /* Relative luminance Y (linear, 0..1) of a pixel. */
 double idp__px_y(const idp__px *p, const uint8_t *c);

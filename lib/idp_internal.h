@@ -243,6 +243,9 @@ void idp__res_msg(idp_check_result *r, const char *zh, const char *en, ...);
 void idp__res_pass(idp_check_result *r);
 /* Skip with a reason (value NaN). */
 void idp__res_skip(idp_check_result *r, const char *zh, const char *en);
+/* Warn with no value: the rule cannot judge this photo and a person must
+ * look (never a silent pass). */
+void idp__res_look(idp_check_result *r, const char *zh, const char *en);
 
 /* Grade v: pass at/below `warn`, warn up to `fail`, fail above. */
 idp_check_status idp__grade_high(double v, double warn, double fail);
