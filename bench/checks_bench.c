@@ -61,26 +61,6 @@ static double median(double *v, int n)
     return v[n / 2];
 }
 
-/* The environment idp_check() gives the rules (analyse.c run_rules). */
-static void env_of(const idp_image *img, const idp_report *r,
-                   idp__check_env *env)
-{
-    memset(env, 0, sizeof *env);
-    env->img = img;
-    env->p = idp_profile_default();
-    env->mode = IDP_MODE_FINAL;
-    env->faces = r->faces;
-    env->n_faces = r->n_faces;
-    for (size_t i = 0; i < r->n_faces; i++)
-        if (r->faces[i].is_subject)
-            env->subject = &r->faces[i];
-    env->m = &r->m;
-    env->sx = (double)img->width / env->p->width;
-    env->sy = r->m.scale;
-    env->matte = r->matte;
-    env->plan = env->subject ? &r->plan : NULL;
-}
-
 static int is_appearance(const char *id)
 {
     for (size_t i = 0; i < sizeof APPEARANCE / sizeof APPEARANCE[0]; i++)
@@ -162,7 +142,9 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("%s: %dx%d, %zu faces\n", path, img->width, img->height, r->n_faces);
-    env_of(img, r, &env);
+    idp__check_env_of(
+        &env, img, &(idp_check_options){idp_profile_default(), IDP_MODE_FINAL},
+        r);
     time_rules(&env, r, runs);
     idp_report_free(r);
     idp_image_free(img);

@@ -94,12 +94,12 @@ int cli_batch_settings(cli_batch *b)
     }
     snprintf(text, sizeof text,
              "idphoto %s|%s|profile %s %016" PRIx64 "|bg %d %d,%d,%d|sheet "
-             "%s|cutout %d|max-pixels %llu|model %016" PRIx64,
+             "%s|cutout %d|max-pixels %llu|full-size %d|model %016" PRIx64,
              idp_version(), o->check_only ? "check" : "make", b->profile.id, pf,
              b->mo.has_background, c->r, c->g, c->b, o->sheet ? o->sheet : "-",
              o->cutout,
              o->co.max_pixels ? o->co.max_pixels : IDP_DEFAULT_MAX_PIXELS,
-             model_identity(&o->co));
+             o->co.full_size, model_identity(&o->co));
     b->settings = cli_hash_bytes(text, strlen(text), CLI_HASH_SEED);
     if (snprintf(b->state_dir, sizeof b->state_dir, "%s/.photo-batch",
                  o->output_dir) >= (int)sizeof b->state_dir)

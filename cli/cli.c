@@ -151,7 +151,15 @@ void cli_usage_common(FILE *f, const char *json_help, const char *qv_help)
           "prefix, the\n"
           "                       build tree, /usr/share/dlib)\n"
           "  --max-pixels N       refuse images with more pixels (default\n"
-          "                       100000000)\n",
+          "                       100000000)\n"
+          "  --full-size          analyse a large photo at its full size "
+          "(default:\n"
+          "                       one 2000 px or more on its long side is "
+          "decoded\n"
+          "                       at 1/2, 1/4 or 1/8, at least 1000 px; "
+          "photo-make\n"
+          "                       reads it again as finely as the output "
+          "needs)\n",
           f);
     fputs(qv_help ? qv_help
                   : "  -q, --quiet          print no verdicts, only errors "
@@ -307,6 +315,9 @@ static int common_option(int c, const char *arg, cli_common *co)
     case CLI_OPT_TIMINGS:
         co->timings = 1;
         return 0;
+    case CLI_OPT_FULL_SIZE:
+        co->full_size = 1;
+        return 0;
     case CLI_OPT_MAX_PIXELS:
         if (cli_parse_u64(arg, 1, 1ULL << 40, &co->max_pixels))
             return cli_usage_error(
@@ -366,6 +377,9 @@ int cli_setup_ctx(const cli_common *co, idp_ctx **ctx)
     if (co->max_pixels &&
         idp_ctx_set_max_pixels(*ctx, co->max_pixels) != IDP_OK)
         return CLI_USAGE;
+    if (idp_ctx_set_analysis_size(*ctx, co->full_size ? 0 : IDP_ANALYSIS_PX) !=
+        IDP_OK)
+        return CLI_INTERNAL;
     return CLI_OK;
 }
 

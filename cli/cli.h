@@ -29,6 +29,7 @@ typedef struct cli_common {
     const char *lang;              /* --lang zh|en (NULL: the locale) */
     const char *model;             /* --model PATH */
     unsigned long long max_pixels; /* --max-pixels N (0: default) */
+    int full_size;                 /* --full-size: no reduced decode */
     int json;                      /* --json */
     int timings;                   /* --timings */
     int verbosity;                 /* 0 -q, 1 default, 2 -v */
@@ -45,6 +46,7 @@ enum {
     CLI_OPT_MODEL,
     CLI_OPT_MAX_PIXELS,
     CLI_OPT_TIMINGS,
+    CLI_OPT_FULL_SIZE,
     CLI_OPT_TOOL = 300
 };
 
@@ -56,6 +58,7 @@ enum {
         {"lang", required_argument, NULL, CLI_OPT_LANG},                       \
         {"model", required_argument, NULL, CLI_OPT_MODEL},                     \
         {"max-pixels", required_argument, NULL, CLI_OPT_MAX_PIXELS},           \
+        {"full-size", no_argument, NULL, CLI_OPT_FULL_SIZE},                   \
         {"timings", no_argument, NULL, CLI_OPT_TIMINGS},                       \
         {"quiet", no_argument, NULL, 'q'},                                     \
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, \
@@ -73,7 +76,8 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
               const char *shortopts, cli_common *co, cli_tool_option fn,
               void *tool, void (*usage)(FILE *));
 
-/* A context with --model and --max-pixels applied; an exit code. */
+/* A context with --model, --max-pixels and --full-size applied; an exit
+ * code. */
 int cli_setup_ctx(const cli_common *co, idp_ctx **ctx);
 
 /* Program name for diagnostics ("photo-check"). */

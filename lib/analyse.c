@@ -130,7 +130,7 @@ static idp_status measure(idp_ctx *ctx, const idp_image *img,
         r->timings.segment = seg;
         if (st != IDP_OK)
             return st;
-        idp__plan_crop(p, &r->m, img->height, &r->plan);
+        idp__plan_crop(p, &r->m, img->height, idp_image_shrink(img), &r->plan);
     }
     idp__colour_stats(img->pixels, img->width, img->height, img->stride,
                       &r->m.colourfulness, &r->m.hue_spread);
@@ -139,22 +139,29 @@ static idp_status measure(idp_ctx *ctx, const idp_image *img,
     return IDP_OK;
 }
 
+void idp__check_env_of(idp__check_env *env, const idp_image *img,
+                       const idp_check_options *o, const idp_report *r)
+{
+    memset(env, 0, sizeof *env);
+    env->img = img;
+    env->p = o->profile;
+    env->mode = o->mode;
+    env->faces = r->faces;
+    env->n_faces = r->n_faces;
+    env->subject = find_subject(r);
+    env->m = &r->m;
+    env->sx = (double)img->width / o->profile->width;
+    env->sy = r->m.scale;
+    env->matte = r->matte;
+    env->plan = env->subject ? &r->plan : NULL;
+    env->px = idp_image_shrink(img);
+}
+
 static void run_rules(const idp_image *img, const idp_check_options *o,
                       idp_report *r)
 {
     idp__check_env env;
-    memset(&env, 0, sizeof env);
-    env.img = img;
-    env.p = o->profile;
-    env.mode = o->mode;
-    env.faces = r->faces;
-    env.n_faces = r->n_faces;
-    env.subject = find_subject(r);
-    env.m = &r->m;
-    env.sx = (double)img->width / o->profile->width;
-    env.sy = r->m.scale;
-    env.matte = r->matte;
-    env.plan = env.subject ? &r->plan : NULL;
+    idp__check_env_of(&env, img, o, r);
     idp__run_checks(&env, r);
 }
 
@@ -183,6 +190,8 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
     }
     t0 = idp__now_ms();
     run_rules(img, &o, r);
+    if (idp_image_shrink(img) > 1)
+        idp__report_scale_geometry(r, idp_image_shrink(img));
     r->timings.checks += idp__now_ms() - t0;
     r->timings.decode = img->decode_ms;
     *out = r;

@@ -210,6 +210,29 @@ void idp__annotate_draw(const idp_report *r, const idp_profile *p,
     }
 }
 
+/* Draw `r` (file pixels) on the canvas of `img`, a reduced decode when
+ * idp_image_shrink(img) > 1: then on a copy of the report's geometry in
+ * the image's pixels. */
+static idp_status draw_on(const idp_report *r, const idp_image *img,
+                          const idp_profile *p, const idp__canvas *cv)
+{
+    idp_report view = *r;
+    int s = idp_image_shrink(img);
+    if (s == 1) {
+        idp__annotate_draw(r, p, cv);
+        return IDP_OK;
+    }
+    view.faces = r->n_faces ? malloc(r->n_faces * sizeof *view.faces) : NULL;
+    if (r->n_faces && !view.faces)
+        return IDP_E_NOMEM;
+    if (r->n_faces)
+        memcpy(view.faces, r->faces, r->n_faces * sizeof *view.faces);
+    idp__report_scale_geometry(&view, 1.0 / s);
+    idp__annotate_draw(&view, p, cv);
+    free(view.faces);
+    return IDP_OK;
+}
+
 static const idp_profile *profile_for(const idp_report *r, const idp_profile *p)
 {
     const idp_profile *named;
@@ -232,8 +255,8 @@ idp_status idp_report_annotate(idp_ctx *ctx, const idp_report *r,
     *len = 0;
     if (!r || !img)
         return idp__fail(ctx, IDP_E_INVALID_ARG, "no report or no image");
-    if (!r->has_image || r->info.width != img->width ||
-        r->info.height != img->height)
+    if (!r->has_image || r->info.width != img->info.width ||
+        r->info.height != img->info.height)
         return idp__fail(ctx, IDP_E_INVALID_ARG,
                          "%s: not the image the report is about",
                          idp_image_name(img));
@@ -246,8 +269,11 @@ idp_status idp_report_annotate(idp_ctx *ctx, const idp_report *r,
     for (int y = 0; y < cv.h; y++)
         memcpy(cv.px + (size_t)y * cv.stride,
                img->pixels + (size_t)y * img->stride, cv.stride);
-    idp__annotate_draw(r, profile_for(r, p), &cv);
-    st = idp__encode_png(ctx, cv.px, cv.w, cv.h, cv.stride, 3, 0, &e);
+    st = draw_on(r, img, profile_for(r, p), &cv);
+    if (st == IDP_OK)
+        st = idp__encode_png(ctx, cv.px, cv.w, cv.h, cv.stride, 3, 0, &e);
+    else
+        st = idp__fail(ctx, st, "out of memory");
     free(cv.px);
     *png = e.data;
     *len = e.len;

@@ -38,7 +38,7 @@ static double resolution_ratio(const idp__check_env *e, double *needed)
         *needed = e->m->face_width * e->plan->k;
     else
         *needed = lo;
-    return e->m->face_width / *needed;
+    return e->m->face_width * e->px / *needed;
 }
 
 void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r)
@@ -57,7 +57,7 @@ void idp__check_face_resolution(const idp__check_env *e, idp_check_result *r)
                      "请靠近镜头或使用更高分辨率拍摄",
                      "the face is only %.0f px wide; the photo needs about "
                      "%.0f px: move closer or use a higher resolution",
-                     e->m->face_width, needed);
+                     e->m->face_width * e->px, needed);
 }
 
 static void pose_rule(idp_check_result *r, double v, double warn, double fail,

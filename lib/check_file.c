@@ -99,7 +99,7 @@ static int size_fits(const idp_profile *p, int w, int h)
 
 void idp__check_dimensions(const idp__check_env *e, idp_check_result *r)
 {
-    int w = e->img->width, h = e->img->height;
+    int w = e->img->info.width, h = e->img->info.height;
     if (skip_capture(e, r))
         return;
     idp__res(r, size_fits(e->p, w, h) ? IDP_PASS : IDP_FAIL, w, "px");

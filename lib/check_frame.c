@@ -9,16 +9,19 @@
 #include <math.h>
 
 /* A final-mode band rule: pass inside, fail outside; `lo_*`/`hi_*` are the
- * messages for a value below / above the band (one %.0f: the value). */
+ * messages for a value below / above the band (one %.0f: the value). `v`
+ * in image pixels; value and limit are reported in the file's. */
 static void band_rule(const idp__check_env *e, idp_check_result *r, idp_band b,
                       double v, const char *lo_zh, const char *lo_en,
                       const char *hi_zh, const char *hi_en)
 {
-    idp__res(r, idp__band_holds(b, e->sy, v) ? IDP_PASS : IDP_FAIL, v, "px");
-    idp__band_text(b, e->sy, "px", r->limit, sizeof r->limit);
+    double sy = e->sy * e->px;
+    v *= e->px;
+    idp__res(r, idp__band_holds(b, sy, v) ? IDP_PASS : IDP_FAIL, v, "px");
+    idp__band_text(b, sy, "px", r->limit, sizeof r->limit);
     if (r->status == IDP_PASS)
         idp__res_pass(r);
-    else if (b.has_min && v < b.min * e->sy)
+    else if (b.has_min && v < b.min * sy)
         idp__res_msg(r, lo_zh, lo_en, v, r->limit);
     else
         idp__res_msg(r, hi_zh, hi_en, v, r->limit);
@@ -38,7 +41,7 @@ static int band_set(idp_check_result *r, idp_band b)
 static void feasible_rule(const idp__check_env *e, idp_check_result *r,
                           double v)
 {
-    idp__res(r, e->plan->feasible ? IDP_PASS : IDP_FAIL, v, "px");
+    idp__res(r, e->plan->feasible ? IDP_PASS : IDP_FAIL, v * e->px, "px");
     idp__res_limit(r, "room to reach the profile's bands");
     if (e->plan->feasible)
         idp__res_pass(r);
@@ -88,7 +91,7 @@ static void head_top_capture(const idp__check_env *e, idp_check_result *r)
              shows          ? IDP_FAIL
              : pad > PAD_PX ? IDP_WARN
                             : IDP_PASS,
-             e->m->head_top_y, "px");
+             e->m->head_top_y * e->px, "px");
     idp__res_limit(r, "room above the head");
     if (shows)
         idp__res_msg(r, "头顶上方没有空间（人像触及上边）：请离镜头远一些重拍",
@@ -260,7 +263,7 @@ static void cropped_message(const idp__check_env *e, idp_check_result *r,
                      "头顶可能贴近或超出上边（估计值 %.0f 像素），需要人工查看",
                      "the top of the head may touch or leave the frame "
                      "(estimated at %.0f px): needs a person to look",
-                     e->m->head_top_y);
+                     e->m->head_top_y * e->px);
 }
 
 void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
@@ -274,12 +277,12 @@ void idp__check_head_cropped(const idp__check_env *e, idp_check_result *r)
                : 0;
     doubtful =
         e->m->head_top_method == IDP_CROWN_LANDMARKS && e->m->head_top_y <= 0;
-    idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL, margin,
-             "px");
+    idp__res(r, margin > 0 && chin_room >= need ? IDP_PASS : IDP_FAIL,
+             margin * e->px, "px");
     if (r->status == IDP_PASS && doubtful)
         r->status = IDP_WARN;
     idp__res_limit(r, "> 0 px%s", need > 0 ? " (and chin margin)" : "");
-    cropped_message(e, r, margin, chin_room, need);
+    cropped_message(e, r, margin, chin_room * e->px, need * e->px);
 }
 
 /* Final photo: the shoulders fill the bottom edge around the face

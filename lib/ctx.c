@@ -57,6 +57,17 @@ idp_status idp_ctx_set_max_pixels(idp_ctx *ctx, uint64_t max_pixels)
     return IDP_OK;
 }
 
+idp_status idp_ctx_set_analysis_size(idp_ctx *ctx, int long_px)
+{
+    if (!ctx)
+        return IDP_E_INVALID_ARG;
+    if (long_px < 0)
+        return idp__fail(ctx, IDP_E_INVALID_ARG,
+                         "the analysis size must be >= 0 px");
+    ctx->analysis_px = long_px;
+    return IDP_OK;
+}
+
 idp_status idp_ctx_set_model(idp_ctx *ctx, const char *path)
 {
     if (!ctx || !path || !*path)

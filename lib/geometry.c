@@ -68,14 +68,15 @@ static interval scale_range(const idp_profile *p, const idp_measurements *m,
 
 /* The middle of the face-width band; but never more upscaling than the
  * bands force: a small face is made as large as the band's lower edge,
- * not its middle (each upscale softens the face). */
+ * not its middle (each upscale softens the face). Upscaling is k above
+ * px, the file's pixels per measured pixel. */
 static double pick_scale(const idp_profile *p, const idp_measurements *m,
-                         interval k)
+                         interval k, double px)
 {
     interval fw = band_or(p->face_width, 0, p->width);
     double target = (fw.lo + fw.hi) / 2 / fmax(1.0, m->face_width);
-    if (target > 1.0)
-        target = 1.0;
+    if (target > px)
+        target = px;
     if (k.lo > k.hi)
         return fmin(fmax(target, k.lo), fmax(k.lo, k.hi));
     return fmin(fmax(target, k.lo), k.hi);
@@ -118,12 +119,12 @@ static double pick_eye(const idp_profile *p, const idp_measurements *m,
 }
 
 void idp__plan_crop(const idp_profile *p, const idp_measurements *m, int img_h,
-                    idp__crop_plan *plan)
+                    double px, idp__crop_plan *plan)
 {
     double a = m->eye_line_y - m->head_top_y;
     interval k = scale_range(p, m, a);
     int eye_ok = 0;
-    plan->k = pick_scale(p, m, k);
+    plan->k = pick_scale(p, m, k, px);
     plan->eye_out = pick_eye(p, m, plan->k, a, img_h, &eye_ok);
     plan->feasible = k.lo <= k.hi && eye_ok;
     plan->crown_out = plan->eye_out - a * plan->k;

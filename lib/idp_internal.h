@@ -31,6 +31,7 @@ struct idp_ctx {
     char model_path[IDP__PATH_LEN]; /* resolved or explicitly set; "" */
     int model_explicit;             /* set by idp_ctx_set_model() */
     uint64_t max_pixels;
+    int analysis_px;                 /* 0: decode at full size */
     struct idp__face_bridge *bridge; /* loaded on first detection */
     struct idp__shape_model *shape;  /* the compact model, when used */
     double model_load_ms;            /* what the load took; 0 before */
@@ -43,6 +44,12 @@ struct idp_image {
     idp_image_info info;
     char *name;
     double decode_ms; /* what loading it took; NAN when made in memory */
+    /* A photo decoded reduced for analysis (info.shrink > 1; info.width
+     * and height are the file's): where to decode it again finer
+     * (idp__image_reload), the path or a copy of the bytes. */
+    char *path;
+    void *bytes;
+    size_t n_bytes;
 };
 
 /* Start libvips once per process (thread-safe). */
@@ -76,6 +83,17 @@ idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
  * (3 * out_w * out_h bytes): Lanczos when shrinking. */
 idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
                              int out_w, int out_h, uint8_t *rgb);
+
+/* One 8-bit channel (w x h, rows w bytes apart) resized to ow x oh
+ * (bilinear) into a buffer to free(): the matte of a reduced decode at
+ * the file's size. */
+idp_status idp__plane_resize(idp_ctx *ctx, const uint8_t *plane, int w, int h,
+                             int ow, int oh, uint8_t **out);
+
+/* `img` decoded again from its file or bytes with `shrink` file pixels
+ * per pixel (1, 2, 4 or 8; a power of two below info.shrink). */
+idp_status idp__image_reload(idp_ctx *ctx, const idp_image *img, int shrink,
+                             idp_image **out);
 
 /* Make sure ctx->bridge is loaded (model search order, lazy load). */
 idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out);
@@ -167,9 +185,11 @@ typedef struct idp__crop_plan {
 
 /* The crop for the subject measured in `m`. With img_h > 0 (the photo's
  * height), the eye line is placed, within what the bands allow, so the
- * crop does not run below the photo (where the shoulders would end). */
+ * crop does not run below the photo (where the shoulders would end).
+ * px: the file's pixels per pixel of `m` (a reduced decode: the output is
+ * made from the file, so only k above px is upscaling). */
 void idp__plan_crop(const idp_profile *p, const idp_measurements *m, int img_h,
-                    idp__crop_plan *plan);
+                    double px, idp__crop_plan *plan);
 
 /* ---- reports and the check framework ---- */
 
@@ -197,6 +217,10 @@ struct idp_report {
     idp_timings timings; /* ms per stage, NAN for a stage not run */
 };
 
+/* Positions and lengths of faces, measurements and crop multiplied by f
+ * (image pixels of a reduced decode -> the file's pixels, or back). */
+void idp__report_scale_geometry(idp_report *r, double f);
+
 /* Every stage of `t` NAN (not run). */
 void idp__timings_clear(idp_timings *t);
 
@@ -217,7 +241,14 @@ typedef struct idp__check_env {
     double sx, sy;                  /* image size / profile nominal size */
     const struct idp__matte *matte; /* the subject's; NULL without face */
     const idp__crop_plan *plan;     /* the subject's crop; NULL likewise */
+    double px; /* file pixels per image pixel (idp_image_shrink): rules
+                * work in image pixels, pixel values are reported in the
+                * file's */
 } idp__check_env;
+
+/* The environment idp_check() gives the rules for report `r` of `img`. */
+void idp__check_env_of(idp__check_env *env, const idp_image *img,
+                       const idp_check_options *o, const idp_report *r);
 
 typedef void (*idp__check_fn)(const idp__check_env *env, idp_check_result *r);
 

@@ -10,6 +10,8 @@ void idp_image_free(idp_image *img)
         return;
     free(img->pixels);
     free(img->name);
+    free(img->path);
+    free(img->bytes);
     free(img);
 }
 
@@ -33,6 +35,11 @@ const uint8_t *idp_image_pixels(const idp_image *img, size_t *stride)
 const idp_image_info *idp_image_get_info(const idp_image *img)
 {
     return img ? &img->info : NULL;
+}
+
+int idp_image_shrink(const idp_image *img)
+{
+    return img && img->info.shrink > 1 ? img->info.shrink : 1;
 }
 
 const char *idp_image_name(const idp_image *img)

@@ -165,13 +165,58 @@ static idp_status check_size(idp_ctx *ctx, VipsImage *im, const char *name)
     return IDP_OK;
 }
 
-static idp_status to_image(idp_ctx *ctx, VipsImage *src, const char *name,
-                           idp_image *img)
+/* Where the bytes are: a file, or memory. */
+typedef struct source {
+    const char *path; /* NULL: data/len */
+    const void *data;
+    size_t len;
+    const char *name;
+    const char *format;
+    int64_t bytes;
+} source;
+
+/* Fail on decoder warnings too: a JPEG whose data stops short (a lying
+ * header, a damaged upload) only warns, and would otherwise be judged as
+ * a grey picture; every photo of ../shared/photos decodes without one.
+ * jpeg_shrink > 1: libjpeg's DCT scaling decodes at 1/2, 1/4 or 1/8. */
+static VipsImage *open_source(const source *s, int jpeg_shrink)
 {
-    VipsImage *rgb = NULL;
+    const char *opt = jpeg_shrink > 1 ? "shrink" : NULL;
+    if (s->path)
+        return vips_image_new_from_file(
+            s->path, "fail_on", VIPS_FAIL_ON_WARNING, opt, jpeg_shrink, NULL);
+    return vips_image_new_from_buffer(s->data, s->len, "", "fail_on",
+                                      VIPS_FAIL_ON_WARNING, opt, jpeg_shrink,
+                                      NULL);
+}
+
+/* The largest of 1, 2, 4, 8 that keeps the long side >= long_px, and
+ * the short side >= long_px / 4 (a strip is not a photo: left alone). */
+static int pick_shrink(int w, int h, int long_px)
+{
+    int s = 1, side = w > h ? w : h, other = w > h ? h : w;
+    while (long_px > 0 && s < 8 && side / (s * 2) >= long_px &&
+           other / (s * 2) >= long_px / 4)
+        s *= 2;
+    return s;
+}
+
+/* normalise -> (box-average by `box` where the decoder could not) ->
+ * 8-bit sRGB in memory. */
+static idp_status to_image(idp_ctx *ctx, VipsImage *src, const char *name,
+                           int box, idp_image *img)
+{
+    VipsImage *rgb = NULL, *small = NULL;
     size_t len = 0;
     if (normalise(src, &rgb))
         return vips_fail(ctx, IDP_E_DECODE, name, "cannot decode image");
+    if (box > 1) {
+        int rc = vips_shrink(rgb, &small, box, box, NULL);
+        g_object_unref(rgb);
+        if (rc)
+            return vips_fail(ctx, IDP_E_DECODE, name, "cannot decode image");
+        rgb = small;
+    }
     img->pixels = vips_image_write_to_memory(rgb, &len);
     img->width = rgb->Xsize;
     img->height = rgb->Ysize;
@@ -179,29 +224,79 @@ static idp_status to_image(idp_ctx *ctx, VipsImage *src, const char *name,
     g_object_unref(rgb);
     if (!img->pixels || len != img->stride * (size_t)img->height)
         return vips_fail(ctx, IDP_E_DECODE, name, "cannot decode image");
-    img->info.width = img->width;
-    img->info.height = img->height;
     return IDP_OK;
 }
 
-/* Shared tail of both loaders: `src` is a lazily-opened vips image. */
-static idp_status finish_load(idp_ctx *ctx, VipsImage *src, const char *name,
-                              const char *format, int64_t bytes,
-                              idp_image **out)
+/* A reduced image keeps its source so idp_make can decode it finer. */
+static idp_status keep_source(const source *s, idp_image *img)
 {
+    if (img->info.shrink <= 1)
+        return IDP_OK;
+    if (s->path)
+        return (img->path = strdup(s->path)) ? IDP_OK : IDP_E_NOMEM;
+    img->bytes = malloc(s->len);
+    if (!img->bytes)
+        return IDP_E_NOMEM;
+    memcpy(img->bytes, s->data, s->len);
+    img->n_bytes = s->len;
+    return IDP_OK;
+}
+
+/* The file's size after EXIF orientation, from the header. */
+static void oriented_size(VipsImage *hdr, idp_image_info *info)
+{
+    int swap = vips_image_get_orientation_swap(hdr);
+    info->width = swap ? hdr->Ysize : hdr->Xsize;
+    info->height = swap ? hdr->Xsize : hdr->Ysize;
+}
+
+/* Header -> limits -> shrink (`shrink` 0: pick by ctx->analysis_px) ->
+ * decode. */
+static idp_status decode(idp_ctx *ctx, const source *s, VipsImage *hdr,
+                         int shrink, idp_image *img)
+{
+    int jpeg = strcmp(s->format, "jpeg") == 0;
+    VipsImage *dec = hdr;
+    idp_status st = check_size(ctx, hdr, s->name);
+    if (st != IDP_OK)
+        return st;
+    read_info(hdr, s->format, s->bytes, &img->info);
+    oriented_size(hdr, &img->info);
+    img->info.shrink =
+        shrink > 0 ? shrink
+                   : pick_shrink(hdr->Xsize, hdr->Ysize, ctx->analysis_px);
+    if (jpeg && img->info.shrink > 1 &&
+        !(dec = open_source(s, img->info.shrink)))
+        return vips_fail(ctx, IDP_E_DECODE, s->name, "cannot read image");
+    st = to_image(ctx, dec, s->name, jpeg ? 1 : img->info.shrink, img);
+    if (dec != hdr)
+        g_object_unref(dec);
+    if (st == IDP_OK && keep_source(s, img) != IDP_OK)
+        st = idp__fail(ctx, IDP_E_NOMEM, "%s: out of memory", s->name);
+    return st;
+}
+
+static idp_status load(idp_ctx *ctx, const source *s, int shrink,
+                       idp_image **out)
+{
+    double t0 = idp__now_ms();
     idp_image *img = calloc(1, sizeof *img);
+    VipsImage *hdr;
     idp_status st;
-    if (!img)
-        return idp__fail(ctx, IDP_E_NOMEM, "%s: out of memory", name);
-    img->name = strdup(name);
-    read_info(src, format, bytes, &img->info);
-    st = img->name ? check_size(ctx, src, name) : IDP_E_NOMEM;
-    if (st == IDP_OK)
-        st = to_image(ctx, src, name, img);
+    if (!img || !(img->name = strdup(s->name))) {
+        free(img);
+        return idp__fail(ctx, IDP_E_NOMEM, "%s: out of memory", s->name);
+    }
+    hdr = open_source(s, 1);
+    st = hdr ? decode(ctx, s, hdr, shrink, img)
+             : vips_fail(ctx, IDP_E_DECODE, s->name, "cannot read image");
+    if (hdr)
+        g_object_unref(hdr);
     if (st != IDP_OK) {
         idp_image_free(img);
         return st;
     }
+    img->decode_ms = idp__now_ms() - t0;
     *out = img;
     return IDP_OK;
 }
@@ -228,78 +323,88 @@ static idp_status sniff(idp_ctx *ctx, const char *loader, const char *name,
     return IDP_OK;
 }
 
-idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
+/* stat, sniff and the completeness check of a file: fills `s`. */
+static idp_status open_file(idp_ctx *ctx, const char *path, source *s)
 {
     struct stat sb;
-    const char *format;
-    VipsImage *src;
     idp_status st;
-    double t0 = idp__now_ms();
-    if (!out)
-        return IDP_E_INVALID_ARG;
-    *out = NULL;
-    if (!ctx || !path)
-        return idp__fail(ctx, IDP_E_INVALID_ARG, "no path");
-    st = idp__vips_init(ctx);
-    if (st != IDP_OK)
-        return st;
     if (stat(path, &sb) != 0)
         return idp__fail(ctx, IDP_E_IO, "%s: %s", path, strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return idp__fail(ctx, IDP_E_IO, "%s: not a regular file", path);
     if (sb.st_size == 0)
         return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", path);
-    st = sniff(ctx, vips_foreign_find_load(path), path, &format);
+    st = sniff(ctx, vips_foreign_find_load(path), path, &s->format);
     if (st != IDP_OK)
         return st;
-    if (!idp__file_complete(path, format))
-        return cut_short(ctx, path, format);
-    /* fail on decoder warnings too: a JPEG whose data stops short (a
-     * lying header, a damaged upload) only warns, and would otherwise be
-     * judged as a grey picture; every photo of ../shared/photos decodes
-     * without one */
-    src = vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_WARNING, NULL);
-    if (!src)
-        return vips_fail(ctx, IDP_E_DECODE, path, "cannot read image");
-    st = finish_load(ctx, src, path, format, (int64_t)sb.st_size, out);
-    g_object_unref(src);
-    if (st == IDP_OK)
-        (*out)->decode_ms = idp__now_ms() - t0;
-    return st;
+    if (!idp__file_complete(path, s->format))
+        return cut_short(ctx, path, s->format);
+    s->path = s->name = path;
+    s->bytes = (int64_t)sb.st_size;
+    return IDP_OK;
+}
+
+static idp_status load_path(idp_ctx *ctx, const char *path, int shrink,
+                            idp_image **out)
+{
+    source s = {NULL, NULL, 0, NULL, NULL, 0};
+    idp_status st = open_file(ctx, path, &s);
+    return st == IDP_OK ? load(ctx, &s, shrink, out) : st;
+}
+
+static idp_status load_bytes(idp_ctx *ctx, const void *data, size_t len,
+                             const char *name, int shrink, idp_image **out)
+{
+    source s = {NULL, data, len, name, NULL, (int64_t)len};
+    idp_status st;
+    if (len == 0)
+        return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", name);
+    st = sniff(ctx, vips_foreign_find_load_buffer(data, len), name, &s.format);
+    if (st != IDP_OK)
+        return st;
+    if (!idp__bytes_complete(data, len, s.format))
+        return cut_short(ctx, name, s.format);
+    return load(ctx, &s, shrink, out);
+}
+
+idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
+{
+    idp_status st;
+    if (!out)
+        return IDP_E_INVALID_ARG;
+    *out = NULL;
+    if (!ctx || !path)
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "no path");
+    st = idp__vips_init(ctx);
+    return st == IDP_OK ? load_path(ctx, path, 0, out) : st;
 }
 
 idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
                                  const char *name, idp_image **out)
 {
-    const char *format;
-    VipsImage *src;
     idp_status st;
-    double t0 = idp__now_ms();
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
     if (!ctx || (!data && len))
         return idp__fail(ctx, IDP_E_INVALID_ARG, "no data");
-    name = name ? name : "(buffer)";
     st = idp__vips_init(ctx);
     if (st != IDP_OK)
         return st;
-    if (len == 0)
-        return idp__fail(ctx, IDP_E_DECODE, "%s: empty file", name);
-    st = sniff(ctx, vips_foreign_find_load_buffer(data, len), name, &format);
-    if (st != IDP_OK)
-        return st;
-    if (!idp__bytes_complete(data, len, format))
-        return cut_short(ctx, name, format);
-    src = vips_image_new_from_buffer(data, len, "", "fail_on",
-                                     VIPS_FAIL_ON_WARNING, NULL);
-    if (!src)
-        return vips_fail(ctx, IDP_E_DECODE, name, "cannot read image");
-    st = finish_load(ctx, src, name, format, (int64_t)len, out);
-    g_object_unref(src);
-    if (st == IDP_OK)
-        (*out)->decode_ms = idp__now_ms() - t0;
-    return st;
+    return load_bytes(ctx, data, len, name ? name : "(buffer)", 0, out);
+}
+
+idp_status idp__image_reload(idp_ctx *ctx, const idp_image *img, int shrink,
+                             idp_image **out)
+{
+    *out = NULL;
+    if (img->path)
+        return load_path(ctx, img->path, shrink, out);
+    if (img->bytes)
+        return load_bytes(ctx, img->bytes, img->n_bytes, idp_image_name(img),
+                          shrink, out);
+    return idp__fail(ctx, IDP_E_INVALID_ARG, "%s: no source to decode again",
+                     idp_image_name(img));
 }
 
 static idp_rect clamp_roi(const idp_image *img, idp_rect r)
@@ -441,5 +546,31 @@ idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
     }
     memcpy(rgb, buf, len);
     g_free(buf);
+    return IDP_OK;
+}
+
+idp_status idp__plane_resize(idp_ctx *ctx, const uint8_t *plane, int w, int h,
+                             int ow, int oh, uint8_t **out)
+{
+    VipsImage *in, *big = NULL;
+    size_t len = 0;
+    idp_status st = idp__vips_init(ctx);
+    *out = NULL;
+    if (st != IDP_OK)
+        return st;
+    in = vips_image_new_from_memory(plane, (size_t)w * (size_t)h, w, h, 1,
+                                    VIPS_FORMAT_UCHAR);
+    if (!in || vips_resize(in, &big, (double)ow / w, "vscale", (double)oh / h,
+                           "kernel", VIPS_KERNEL_LINEAR, NULL)) {
+        if (in)
+            g_object_unref(in);
+        return vips_fail(ctx, IDP_E_INTERNAL, "matte", "cannot resize");
+    }
+    g_object_unref(in);
+    if (big->Xsize == ow && big->Ysize == oh)
+        *out = vips_image_write_to_memory(big, &len);
+    g_object_unref(big);
+    if (!*out)
+        return idp__fail(ctx, IDP_E_NOMEM, "matte: cannot resize");
     return IDP_OK;
 }

@@ -103,9 +103,16 @@ idp_status idp_made_matte_png(idp_ctx *ctx, const idp_made *m,
     all.w = img->width;
     all.h = img->height;
     st = idp__matte_render(ctx, mt, img, all, img->width, img->height, a);
+    if (st == IDP_OK && idp_image_shrink(img) > 1) {
+        uint8_t *full = NULL;
+        st = idp__plane_resize(ctx, a, img->width, img->height, img->info.width,
+                               img->info.height, &full);
+        free(a);
+        a = full;
+    }
     if (st == IDP_OK)
-        st = idp__encode_png(ctx, a, img->width, img->height,
-                             (size_t)img->width, 1, 0, &e);
+        st = idp__encode_png(ctx, a, img->info.width, img->info.height,
+                             (size_t)img->info.width, 1, 0, &e);
     free(a);
     *data = e.data;
     *len = e.len;

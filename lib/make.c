@@ -20,7 +20,7 @@ struct idp_made {
     uint8_t *alpha;      /* profile size */
     uint8_t *foreground; /* profile size, the person's own colours */
     idp__matte *matte;   /* of the input, for idp_made_matte_png */
-    idp_rect crop;       /* in input pixels */
+    idp_rect crop;       /* in the file's pixels */
     idp_profile profile;
     idp_timings *timings; /* frame, recolour; encode by idp_made_jpeg */
 };
@@ -116,12 +116,53 @@ static idp_status new_photo(int w, int h, const char *name, idp_image **out)
     img->info.bands = 3;
     img->info.bits = 8;
     img->info.orientation = 1;
+    img->info.shrink = 1;
     img->decode_ms = NAN; /* made in memory, not decoded */
     idp__strlcpy(img->info.format, "raw", sizeof img->info.format);
     idp__strlcpy(img->info.interpretation, "srgb",
                  sizeof img->info.interpretation);
     *out = img;
     return IDP_OK;
+}
+
+/* What the output is resampled from. `img` when its pixels are enough
+ * for the output (a reduced decode of a large photo usually is), else the
+ * file decoded again, reduced only as far as the output allows (*fine).
+ * The crop (file pixels) and a view of the matte come back in the pixels
+ * of the image used. */
+typedef struct source {
+    const idp_image *img;
+    idp_image *fine; /* owned, or NULL */
+    idp_rect crop;
+    idp__matte matte; /* shares the alpha of m->matte */
+} source;
+
+static idp_status source_open(idp_ctx *ctx, const idp_image *img,
+                              const idp_made *m, source *s)
+{
+    int was = idp_image_shrink(img), f = was;
+    idp_status st = IDP_OK;
+    while (f > 1 && m->crop.w / f < m->profile.width)
+        f /= 2;
+    s->img = img;
+    s->fine = NULL;
+    if (f < was) {
+        st = idp__image_reload(ctx, img, f, &s->fine);
+        s->img = s->fine;
+    }
+    s->crop = m->crop;
+    s->crop.x /= f;
+    s->crop.y /= f;
+    s->crop.w /= f;
+    s->crop.h /= f;
+    s->matte = *m->matte;
+    if (st == IDP_OK) {
+        s->matte.crown_y *= (double)s->img->width / s->matte.img_w;
+        s->matte.img_w = s->img->width;
+        s->matte.img_h = s->img->height;
+        s->matte.work_scale = (double)s->matte.ww / s->img->width;
+    }
+    return st;
 }
 
 /* Resample, render alpha, composite: fills m->photo/alpha/foreground. */
@@ -132,6 +173,7 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
     size_t n = (size_t)w * (size_t)h;
     uint8_t *rgb = malloc(n * 3);
     float *wall = NULL;
+    source s = {NULL, NULL, {0, 0, 0, 0}, {0}};
     idp_status st = rgb ? IDP_OK : IDP_E_NOMEM;
     m->alpha = malloc(n);
     m->foreground = malloc(n * 3);
@@ -141,17 +183,20 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
         st = new_photo(w, h, idp_image_name(img), &m->photo);
     double t0 = idp__now_ms();
     if (st == IDP_OK)
-        st = idp__image_region(ctx, img, m->crop, w, h, rgb);
+        st = source_open(ctx, img, m, &s);
+    if (st == IDP_OK)
+        st = idp__image_region(ctx, s.img, s.crop, w, h, rgb);
     m->timings->frame = idp__now_ms() - t0;
     t0 = idp__now_ms();
     if (st == IDP_OK)
-        st = idp__matte_render(ctx, m->matte, img, m->crop, w, h, m->alpha);
-    if (st == IDP_OK && !(wall = wall_grid(m->matte, m->crop, w, h)))
+        st = idp__matte_render(ctx, &s.matte, s.img, s.crop, w, h, m->alpha);
+    if (st == IDP_OK && !(wall = wall_grid(&s.matte, s.crop, w, h)))
         st = IDP_E_NOMEM;
     if (st == IDP_OK && idp__composite(rgb, m->alpha, wall, w, h, target,
                                        m->photo->pixels, m->foreground))
         st = IDP_E_NOMEM;
     m->timings->recolour = idp__now_ms() - t0;
+    idp_image_free(s.fine);
     free(wall);
     free(rgb);
     if (st == IDP_E_NOMEM)

@@ -27,6 +27,40 @@ idp_status idp__report_new(const char *file, const idp_check_options *opt,
     return IDP_OK;
 }
 
+static void scale_point(idp_point *p, double f)
+{
+    p->x *= f;
+    p->y *= f;
+}
+
+static void scale_rect(idp_rect *r, double f)
+{
+    r->x *= f;
+    r->y *= f;
+    r->w *= f;
+    r->h *= f;
+}
+
+void idp__report_scale_geometry(idp_report *r, double f)
+{
+    idp_measurements *m = &r->m;
+    double *len[] = {&m->eye_line_y,    &m->eye_distance, &m->face_width,
+                     &m->face_centre_x, &m->chin_y,       &m->head_top_y,
+                     &m->head_height};
+    for (size_t i = 0; i < r->n_faces; i++) {
+        scale_rect(&r->faces[i].box, f);
+        for (int k = 0; k < IDP_LANDMARKS; k++)
+            scale_point(&r->faces[i].landmarks[k], f);
+    }
+    scale_point(&m->eye_left, f);
+    scale_point(&m->eye_right, f);
+    for (size_t i = 0; i < sizeof len / sizeof len[0]; i++)
+        *len[i] *= f;
+    m->scale *= f;
+    scale_rect(&r->plan.crop, f);
+    r->plan.k /= f;
+}
+
 void idp__timings_clear(idp_timings *t)
 {
     double *stage[] = {&t->decode,  &t->detect, &t->landmarks,

@@ -98,6 +98,7 @@ static cJSON *image_json(const idp_image_info *in)
     cJSON_AddBoolToObject(o, "alpha", in->has_alpha);
     cJSON_AddBoolToObject(o, "icc", in->has_icc);
     cJSON_AddBoolToObject(o, "exif", in->has_exif);
+    cJSON_AddNumberToObject(o, "shrink", in->shrink > 1 ? in->shrink : 1);
     return o;
 }
 

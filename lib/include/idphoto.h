@@ -147,6 +147,19 @@ IDP_API IDP_NODISCARD idp_status idp_ctx_model_path(idp_ctx *ctx,
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_max_pixels(idp_ctx *ctx,
                                                         uint64_t max_pixels);
 
+/* Decode only what analysis needs. With long_px > 0, idp_image_load() and
+ * idp_image_load_buffer() divide a photo's size by the largest of 2, 4 or
+ * 8 that keeps its long side at least long_px (a JPEG is decoded reduced
+ * by its own DCT scaling; other formats are decoded, then box-averaged):
+ * a 12 MP phone photo is analysed at 756x1008. idp_image_width() is then
+ * the reduced size and idp_image_shrink() the factor; the info, every
+ * position in an idp_report and the matte are in the file's pixels, and
+ * idp_make() decodes the photo again as finely as its output needs.
+ * 0 (the default): decode at full size. The tools use IDP_ANALYSIS_PX. */
+#define IDP_ANALYSIS_PX 1000
+IDP_API IDP_NODISCARD idp_status idp_ctx_set_analysis_size(idp_ctx *ctx,
+                                                           int long_px);
+
 /* ---- profiles (photo standards) ---- */
 
 #define IDP_MAX_BACKGROUNDS 8
@@ -269,6 +282,8 @@ typedef struct idp_image_info {
     int has_icc;             /* carries an ICC profile */
     int has_exif;            /* carries EXIF metadata */
     char interpretation[16]; /* as stored: "srgb", "b-w", "cmyk", ... */
+    int shrink; /* file pixels per decoded pixel: 1, or 2, 4, 8 for a
+                   photo decoded reduced (idp_ctx_set_analysis_size) */
 } idp_image_info;
 
 IDP_API IDP_NODISCARD idp_status idp_image_load(idp_ctx *ctx, const char *path,
@@ -285,6 +300,9 @@ IDP_API int idp_image_height(const idp_image *img);
 /* Borrowed pixels in the layout above; *stride receives the row pitch. */
 IDP_API const uint8_t *idp_image_pixels(const idp_image *img, size_t *stride);
 IDP_API const idp_image_info *idp_image_get_info(const idp_image *img);
+/* File pixels per image pixel: 1, or 2, 4, 8 for a photo decoded reduced
+ * (idp_ctx_set_analysis_size). */
+IDP_API int idp_image_shrink(const idp_image *img);
 /* The path or name the image was loaded from. Borrowed. */
 IDP_API const char *idp_image_name(const idp_image *img);
 

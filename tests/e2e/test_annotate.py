@@ -75,6 +75,11 @@ def eyes(src, *extra):
     return [tuple(m[k]) for k in ("eye_left", "eye_right")]
 
 
+def shrink_of(src):
+    r = e2e.run([check, "--json", src], timeout=60)
+    return e2e.parse_jsonl(r.stdout_bytes)[0]["image"]["shrink"]
+
+
 def drawn_near_eyes(src, annotated, eye_points):
     """The annotation changed the pixels at the eye centres (the eye line
     runs through them)."""
@@ -190,8 +195,31 @@ def make_sheet_and_annotation():
         h.check(white(pixel(sheet, x, y)), "paper at (%d, %d)" % (x, y))
     if h.check(os.path.exists(png), "annotation written"):
         h.check(is_png(png), "a PNG")
+        # DF13 is 2048 px long: analysed (and drawn) at 1/2, so compare
+        # with the same reduced decode of the input
+        h.equal(shrink_of(DF13), 2, "a 2048 px photo is analysed at 1/2")
+        w, h_ = (int(v) for v in size(DF13))
+        h.equal(size(png), (str((w + 1) // 2), str((h_ + 1) // 2)),
+                "half the input's size")
+        half = out("df13-half.v")
+        e2e.run(["vips", "jpegload", DF13, half, "--shrink", "2"], timeout=30)
+        drawn_near_eyes(half, png, [(x / 2, y / 2) for x, y in
+                                    eyes(DF13, "--capture")])
+
+
+@h.test
+def full_size_annotation():
+    if not needs_photos():
+        return
+    png = out("df13-full.png")
+    r = e2e.run([check, "--capture", "--full-size", "--json", "--annotate",
+                 png, DF13], timeout=120)
+    h.check(r.returncode in (0, 1), "checked " + r.describe())
+    h.equal(e2e.parse_jsonl(r.stdout_bytes)[0]["image"]["shrink"], 1,
+            "--full-size: not reduced")
+    if h.check(os.path.exists(png), "annotation written"):
         h.equal(size(png), size(DF13), "the input's size")
-        drawn_near_eyes(DF13, png, eyes(DF13, "--capture"))
+        drawn_near_eyes(DF13, png, eyes(DF13, "--capture", "--full-size"))
 
 
 @h.test

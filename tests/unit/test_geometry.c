@@ -26,7 +26,7 @@ static void test_typical_capture(void)
     CHECK(p != NULL);
     if (!p)
         return;
-    idp__plan_crop(p, &m, 0, &plan);
+    idp__plan_crop(p, &m, 0, 1, &plan);
     CHECK(plan.feasible);
     CHECK_NEAR(plan.k, 240.0 / 800, 1e-9); /* the face-width middle */
     CHECK(plan.eye_out >= 200 + 3.2 - 1e-9 && plan.eye_out <= 300 - 3.2);
@@ -48,7 +48,7 @@ static void test_tall_hair_shrinks_scale(void)
     idp__crop_plan plan;
     if (!p)
         return;
-    idp__plan_crop(p, &m, 0, &plan);
+    idp__plan_crop(p, &m, 0, 1, &plan);
     CHECK(plan.feasible);
     CHECK(plan.k <= 250.0 / 1000 + 1e-9);
     CHECK(plan.k * 800 >= 180 * 1.015 - 1e-9); /* face width inside band */
@@ -62,7 +62,7 @@ static void test_infeasible(void)
     idp__crop_plan plan;
     if (!p)
         return;
-    idp__plan_crop(p, &m, 0, &plan);
+    idp__plan_crop(p, &m, 0, 1, &plan);
     CHECK(!plan.feasible);
     CHECK(plan.k > 0);
 }
@@ -76,7 +76,7 @@ static void test_small_face_not_upscaled_past_the_band(void)
     idp__crop_plan plan;
     if (!p)
         return;
-    idp__plan_crop(p, &m, 0, &plan);
+    idp__plan_crop(p, &m, 0, 1, &plan);
     CHECK(plan.feasible);
     CHECK_NEAR(plan.k, 180.0 * 1.015 / 140, 1e-9); /* inside the edge */
 }
@@ -90,11 +90,11 @@ static void test_bottom_kept_inside_when_possible(void)
     idp__crop_plan plan;
     if (!p)
         return;
-    idp__plan_crop(p, &m, 1800 + 1250, &plan);
+    idp__plan_crop(p, &m, 1800 + 1250, 1, &plan);
     CHECK(plan.feasible);
     CHECK_NEAR(plan.crop.y + plan.crop.h, 3050, 1e-6); /* bottom at edge */
     CHECK_NEAR(plan.eye_out, 265, 1e-9);               /* 640 - 1250 x 0.3 */
-    idp__plan_crop(p, &m, 10000, &plan); /* plenty of room: the middle */
+    idp__plan_crop(p, &m, 10000, 1, &plan); /* plenty of room: the middle */
     CHECK_NEAR(plan.eye_out, 260, 1e-9);
 }
 
@@ -106,7 +106,7 @@ static void test_well_framed_photo_stays(void)
     idp__crop_plan plan;
     if (!p)
         return;
-    idp__plan_crop(p, &m, 640, &plan);
+    idp__plan_crop(p, &m, 640, 1, &plan);
     CHECK(plan.feasible);
     CHECK_NEAR(plan.k, 1.0, 1e-9);
     CHECK_NEAR(plan.crop.y, 0, 1e-9);
