@@ -8,12 +8,14 @@ their ratios are printed (product.md targets: photo-make on a 12 MP JPEG
 <= 2.0x the reference; photo-check on a 480x640 photo <= 150 ms).
 
     bench/speed.py [--bin build/cli] [--photo FILE] [--runs 7]
-                   [--model FILE] [--dlib]
+                   [--model FILE] [--dlib] [--full-size]
 
 The tools get --model (default: the build's compact model,
 build/models/shape_predictor_68_face_landmarks.idp, when it exists);
 --dlib adds photo-check runs with dlib's own .dat (the model before the
-compact format) to the same rotation, for a before/after in one run.
+compact format) to the same rotation, for a before/after in one run;
+--full-size likewise adds photo-make --full-size (the 12 MP photo decoded
+and analysed at full size, as before the reduced decode).
 photo-check and photo-make run with --json --timings, and the medians of
 their per-stage timings (docs/report.md) are printed under the table.
 
@@ -167,6 +169,8 @@ def main():
                     else "")
     ap.add_argument("--dlib", action="store_true",
                     help="also time photo-check with dlib's .dat")
+    ap.add_argument("--full-size", action="store_true",
+                    help="also time photo-make --full-size")
     ap.add_argument("--batch", type=int, default=0,
                     help="time photo-batch on this many 12 MP photos")
     a = ap.parse_args()
@@ -190,6 +194,9 @@ def main():
                 "--force", big, "-o", out],
             "photo-check 480x640": lambda: check + timings + [out],
         }
+        if a.full_size:
+            cmds["photo-make --full-size"] = lambda: make + timings + [
+                "--full-size", "--force", big, "-o", out]
         if a.dlib:
             cmds["photo-check dlib .dat"] = lambda: [
                 os.path.join(a.bin, "photo-check"), "--model", DLIB_DAT,

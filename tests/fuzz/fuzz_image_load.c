@@ -14,21 +14,26 @@
  *   - refused: IDP_E_DECODE, IDP_E_TOO_LARGE or IDP_E_NOMEM, never a crash
  *     or IDP_E_INTERNAL, with a one-line message that starts with the name;
  *   - checked: idp_check succeeds (or IDP_E_NOMEM) and its report turns
- *     into JSON that cJSON parses.
+ *     into JSON that cJSON parses;
+ *   - reduced (a second context asking for FUZZ_ANALYSIS_PX, the tools'
+ *     reduced decode): what loads in full loads reduced too, by 1, 2, 4
+ *     or 8, to that size within a pixel, with the same info.
  */
 #include "fuzz.h"
 
 #include <idphoto.h>
 
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define FUZZ_NAME         "fuzz.img"
 #define FUZZ_MAX_PIXELS   (1024ULL * 1024ULL) /* 1 Mpx: 3 MB of RGB */
 #define FUZZ_CHECK_PIXELS (512ULL * 512ULL)
+#define FUZZ_ANALYSIS_PX  128
 
-static idp_ctx *ctx;
+static idp_ctx *ctx, *reduced_ctx;
 static int use_model;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -40,6 +45,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("VIPS_CONCURRENCY", "1", 0);
     FUZZ_CHECK(idp_ctx_new(&ctx) == IDP_OK);
     FUZZ_CHECK(idp_ctx_set_max_pixels(ctx, FUZZ_MAX_PIXELS) == IDP_OK);
+    FUZZ_CHECK(idp_ctx_new(&reduced_ctx) == IDP_OK);
+    FUZZ_CHECK(idp_ctx_set_max_pixels(reduced_ctx, FUZZ_MAX_PIXELS) == IDP_OK);
+    FUZZ_CHECK(idp_ctx_set_analysis_size(reduced_ctx, FUZZ_ANALYSIS_PX) ==
+               IDP_OK);
     if (model && *model && access(model, R_OK) == 0) {
         FUZZ_CHECK(idp_ctx_set_model(ctx, model) == IDP_OK);
         use_model = 1;
@@ -85,9 +94,38 @@ static void check_image(const idp_image *img)
     (void)touch;
     FUZZ_CHECK(info != NULL && allowed_format(info->format));
     FUZZ_CHECK(info->width == w && info->height == h);
+    FUZZ_CHECK(idp_image_shrink(img) == 1);
     FUZZ_CHECK(info->orientation >= 1 && info->orientation <= 8);
     FUZZ_CHECK(info->bands >= 1);
     FUZZ_CHECK(strcmp(idp_image_name(img), FUZZ_NAME) == 0);
+}
+
+/* The same bytes with the reduced decode; `full` loaded from them. */
+static void check_reduced(const uint8_t *data, size_t size,
+                          const idp_image *full)
+{
+    const idp_image_info *fi = idp_image_get_info(full), *ri;
+    idp_image *img = NULL;
+    int s, w, h;
+    idp_status st =
+        idp_image_load_buffer(reduced_ctx, data, size, FUZZ_NAME, &img);
+    if (st == IDP_E_NOMEM)
+        return;
+    FUZZ_CHECK(st == IDP_OK && img != NULL);
+    ri = idp_image_get_info(img);
+    s = idp_image_shrink(img);
+    w = idp_image_width(img);
+    h = idp_image_height(img);
+    FUZZ_CHECK(s == 1 || s == 2 || s == 4 || s == 8);
+    FUZZ_CHECK(ri->shrink == s || (s == 1 && ri->shrink <= 1));
+    FUZZ_CHECK(ri->width == fi->width && ri->height == fi->height);
+    FUZZ_CHECK(strcmp(ri->format, fi->format) == 0);
+    FUZZ_CHECK(w >= 1 && h >= 1);
+    FUZZ_CHECK(abs(w * s - fi->width) < 2 * s &&
+               abs(h * s - fi->height) < 2 * s);
+    if (s > 1)
+        FUZZ_CHECK((w > h ? w : h) >= FUZZ_ANALYSIS_PX);
+    idp_image_free(img);
 }
 
 static void check_detection(const idp_image *img, idp_mode mode)
@@ -127,6 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_image(img);
+    check_reduced(data, size, img);
     if (use_model &&
         (uint64_t)idp_image_width(img) * (uint64_t)idp_image_height(img) <=
             FUZZ_CHECK_PIXELS)
