@@ -20,27 +20,47 @@ const char *cli_prog(void)
     return prog_name;
 }
 
+void cli_put_text(FILE *f, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
+    }
+}
+
+/* prog: [subject: ]message, one line whatever the file names hold. */
+static void error_line(const char *subject, const char *fmt, va_list ap)
+{
+    char msg[8192];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fprintf(stderr, "%s: ", prog_name);
+    if (subject) {
+        cli_put_text(stderr, subject);
+        fputs(": ", stderr);
+    }
+    cli_put_text(stderr, msg);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *subject, const char *fmt, ...)
 {
     va_list ap;
-    if (subject)
-        fprintf(stderr, "%s: %s: ", prog_name, subject);
-    else
-        fprintf(stderr, "%s: ", prog_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    error_line(subject, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", prog_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    error_line(NULL, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help' for more information.\n", prog_name);
+    fprintf(stderr, "Try '%s --help' for more information.\n", prog_name);
     return CLI_USAGE;
 }
 
@@ -207,8 +227,8 @@ void cli_print_report(const idp_report *r, const char *label, cli_lang lang,
     static const char *const zh_verdict[] = {"合格", "合格（有提示）", "不合格",
                                              "错误"};
     idp_verdict v = idp_report_verdict(r);
-    printf("%s: %s\n", label,
-           lang == CLI_LANG_ZH ? zh_verdict[v] : idp_verdict_name(v));
+    cli_put_text(stdout, label);
+    printf(": %s\n", lang == CLI_LANG_ZH ? zh_verdict[v] : idp_verdict_name(v));
     for (size_t i = 0; i < idp_report_check_count(r); i++) {
         const idp_check_result *c = idp_report_check_at(r, i);
         int shown = c->status == IDP_WARN || c->status == IDP_FAIL;

@@ -80,6 +80,10 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
  * code. */
 int cli_setup_ctx(const cli_common *co, idp_ctx **ctx);
 
+/* `text` on one line: a newline as \n, other control bytes as \xNN (file
+ * names may hold them). */
+void cli_put_text(FILE *f, const char *text);
+
 /* Program name for diagnostics ("photo-check"). */
 void cli_set_prog(const char *prog);
 const char *cli_prog(void);

@@ -33,7 +33,8 @@ BUILTIN_PROFILES = ["chsi", "id-card", "passport-cn", "cet", "ncre", "ntce",
                     "1inch", "2inch", "small-1inch", "large-1inch", "us-visa"]
 # Every option of photo-check (cli/photo_check.c); --help must name each.
 OPTIONS = ["--profile", "--list-profiles", "--capture", "--json", "--lang",
-           "--model", "--max-pixels", "--timings", "-q", "--quiet", "-v",
+           "--model", "--max-pixels", "--full-size", "--timings", "-q",
+           "--quiet", "-v",
            "--verbose",
            "-h", "--help", "-V", "--version"]
 
@@ -498,6 +499,18 @@ class CliTests:
             h.equal(r.returncode, 3, "%s: exit code %s" % (label,
                                                           r.describe()))
             self.one_line_diag(r, path, label)
+
+    def test_control_characters_in_names(self):
+        """A file name holding a newline or a tab still gets one line,
+        with the bytes written as \\n and \\x09."""
+        h = self.h
+        path = os.path.join(self.tmp, "two\nlines\tname.jpg")
+        shutil.copy(self.not_image, path)
+        r = self.run("--lang", "en", path)
+        self.no_crash(r, "newline name")
+        h.equal(r.returncode, 3, "newline name: exit %s" % r.describe())
+        shown = path.replace("\n", "\\n").replace("\t", "\\x09")
+        self.one_line_diag(r, shown, "newline name")
 
     def test_unreadable_inputs_json(self):
         h = self.h
@@ -1062,6 +1075,7 @@ class CliTests:
                      self.test_version, self.test_usage_errors,
                      self.test_list_profiles, self.test_unreadable_inputs,
                      self.test_unreadable_inputs_json,
+                     self.test_control_characters_in_names,
                      self.test_profile_file_errors, self.test_model_errors,
                      self.test_most_severe_exit, self.test_max_pixels,
                      self.test_no_model_work,
