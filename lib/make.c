@@ -149,6 +149,12 @@ static idp_status source_open(idp_ctx *ctx, const idp_image *img,
     if (f < was) {
         st = idp__image_reload(ctx, img, f, &s->fine);
         s->img = s->fine;
+        if (st == IDP_OK && (s->fine->info.width != img->info.width ||
+                             s->fine->info.height != img->info.height))
+            st = idp__fail(ctx, IDP_E_IO,
+                           "%s: the file changed while it "
+                           "was being read",
+                           idp_image_name(img));
     }
     s->crop = m->crop;
     s->crop.x /= f;
