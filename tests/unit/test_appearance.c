@@ -316,6 +316,33 @@ static void test_hair_and_hat(void)
     teardown(&f);
 }
 
+/* The crown at the top edge (a tight crop): a bare forehead only warns
+ * (a hat may be out of the picture); a black cap, read as black hair above
+ * the brows, fails by its peak over the forehead. */
+static void test_cap_on_cut_crown(void)
+{
+    photo f;
+    idp__face_geo g;
+    double brow = H;
+    if (setup(&f) != 0)
+        return;
+    idp__face_geo_of(f.face.landmarks, &g);
+    for (int i = 17; i <= 26; i++)
+        brow = brow < f.face.landmarks[i].y ? brow : f.face.landmarks[i].y;
+    f.m.head_top_y = 0;
+    fill_rect(&f, f.face.landmarks[17].x, brow - 0.6 * g.ied,
+              f.face.landmarks[26].x + 1, brow, SKIN);
+    CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_WARN);
+    CHECK(f.r.value < f.p.limits.covering_warn);
+    fill_rect(&f, 100, 0, 380, brow - 0.03 * g.ied, HAIR);
+    CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_FAIL);
+    CHECK(f.r.value > f.p.limits.covering_fail);
+    CHECK(strstr(f.r.message_en, "forehead") != NULL);
+    f.m.head_top_y = 100; /* crown in view: black above the brows is hair */
+    CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_PASS);
+    teardown(&f);
+}
+
 static void test_quality(void)
 {
     photo f;
@@ -475,6 +502,7 @@ int main(void)
     test_sampling_step();
     test_plain_passes();
     test_wink();
+    test_cap_on_cut_crown();
     test_lighting();
     test_glasses();
     test_red_eye();
