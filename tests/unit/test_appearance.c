@@ -283,6 +283,32 @@ static void test_glasses(void)
     teardown(&f);
 }
 
+/* Dark eye make-up: shadow on the lids up to the brows and a dark lash
+ * line along the lower lid. The eyes stay open and the lenses below the
+ * eyes bare, as a person sees them. */
+static void test_eye_makeup(void)
+{
+    static const uint8_t shadow[3] = {90, 60, 55}, liner[3] = {35, 25, 25};
+    photo f;
+    idp__face_geo g;
+    if (setup(&f) != 0)
+        return;
+    f.m.eye_open_left = f.m.eye_open_right = 0.3;
+    idp__face_geo_of(f.face.landmarks, &g);
+    for (int s = 0; s < 2; s++) {
+        const idp_point *lm = f.face.landmarks;
+        idp_rect z = idp__zone_lens(&g, s);
+        idp_point a = lm[s == 0 ? 36 : 42], b = lm[s == 0 ? 39 : 45];
+        double up = lm[s == 0 ? 37 : 43].y, y = g.eye[s].y;
+        fill_rect(&f, z.x, z.y, z.x + z.w, up - 1, shadow);
+        fill_rect(&f, a.x, y + 0.06 * g.eye_w[s], b.x + 1,
+                  y + 0.14 * g.eye_w[s], liner);
+    }
+    CHECK_EQ_INT(run(&f, idp__check_tinted_glasses), IDP_PASS);
+    CHECK_EQ_INT(run(&f, idp__check_eyes_open), IDP_PASS);
+    teardown(&f);
+}
+
 static void test_red_eye(void)
 {
     static const uint8_t red[3] = {220, 30, 30};
@@ -505,6 +531,7 @@ int main(void)
     test_cap_on_cut_crown();
     test_lighting();
     test_glasses();
+    test_eye_makeup();
     test_red_eye();
     test_hair_and_hat();
     test_quality();
