@@ -19,7 +19,8 @@
 #define MIN_EYE_CONTRAST 15.0
 
 typedef struct eye_px {
-    double open_share; /* 1 - the darkest corner-line row's dark share */
+    double open_share; /* the more open of the two corner-row readings */
+    double open_sure;  /* the less open of them */
     double iris_x;     /* 0..1 across the eye, corner to corner */
     double red;        /* red pixels / pupil area */
     int judged;        /* 0: too small or too little contrast */
@@ -58,27 +59,47 @@ static int is_red(const uint8_t *c)
     return c[0] > 100 && (c[0] - m) > 0.5 * c[0];
 }
 
-/* Darkest-row share of the eye's width near the line of its corners: a
- * closed eye is one dark lash line from corner to corner, an open one
- * shows bright sclera beside the iris on those rows. */
-static double lash_line(const idp__px *p, const idp__face_geo *g, int side,
-                        double thr)
+/* Share of the pixels of [xa, xb) on row y darker than the threshold. */
+static double row_dark(const idp__px *p, int y, int xa, int xb, double thr)
+{
+    double lab[3];
+    int n = 0;
+    for (int x = xa; x < xb; x++)
+        n += lstar_at(p, x, y, lab) < thr;
+    return xb > xa ? (double)n / (double)(xb - xa) : 0;
+}
+
+/* Two readings of how open the eye looks on the rows within 0.1 eye
+ * widths of the line of its corners (corner to corner, 0.1 in from each):
+ * lash: 1 - the darkest row's dark share (a closed eye is one dark lash
+ * line from corner to corner; an open one shows sclera beside the iris);
+ * iris: the best row's min(dark share of the middle third, bright share
+ * of each outer third), an iris between sclera (a closed eye's skin shows
+ * no iris). Eye make-up's lash lines read closed on the first, a large
+ * dark iris with little sclera on the second: an eye is read closed only
+ * when both agree. 0, or -1 when the rows are outside the picture. */
+static int corner_rows(const idp__px *p, const idp__face_geo *g, int side,
+                       double thr, double *lash, double *iris)
 {
     const idp_point *c0 = &g->lm[side == 0 ? 36 : 42];
     const idp_point *c3 = &g->lm[side == 0 ? 39 : 45];
-    double w = g->eye_w[side], lab[3], best = 0;
+    double w = g->eye_w[side], dark = 0, between = 0;
     int xa = (int)lround(c0->x + 0.1 * (c3->x - c0->x));
     int xb = (int)lround(c3->x - 0.1 * (c3->x - c0->x));
+    int t1 = xa + (xb - xa) / 3, t2 = xb - (xb - xa) / 3;
     int dy = (int)lround(fmax(1.0, 0.1 * w)), cy = (int)lround(g->eye[side].y);
-    if (xb <= xa)
-        return NAN;
+    if (t2 <= t1 || xa < 0 || xb > p->w || cy - dy < 0 || cy + dy >= p->h)
+        return -1;
     for (int y = cy - dy; y <= cy + dy; y++) {
-        int dark = 0;
-        for (int x = xa; x < xb; x++)
-            dark += lstar_at(p, x, y, lab) < thr;
-        best = fmax(best, (double)dark / (double)(xb - xa));
+        double mid = row_dark(p, y, t1, t2, thr);
+        double left = 1 - row_dark(p, y, xa, t1, thr);
+        double right = 1 - row_dark(p, y, t2, xb, thr);
+        dark = fmax(dark, row_dark(p, y, xa, xb, thr));
+        between = fmax(between, fmin(mid, fmin(left, right)));
     }
-    return best;
+    *lash = 1 - dark;
+    *iris = between;
+    return 0;
 }
 
 /* The central half of the eye, +-0.3 eye widths about its centre: the
@@ -88,13 +109,13 @@ static void measure_eye(const idp__px *p, const idp__face_geo *g, int side,
 {
     const idp_point *c0 = &g->lm[side == 0 ? 36 : 42];
     const idp_point *c3 = &g->lm[side == 0 ? 39 : 45];
-    double w = g->eye_w[side], thr, lab[3], sx = 0;
+    double w = g->eye_w[side], thr, lab[3], sx = 0, lash, iris;
     idp_rect box = {c0->x + 0.25 * (c3->x - c0->x), g->eye[side].y - 0.3 * w,
                     0.5 * (c3->x - c0->x), 0.6 * w};
     int x0, y0, x1, y1;
     size_t red = 0, in_eye = 0;
     o->judged = 0;
-    o->open_share = o->iris_x = o->red = NAN;
+    o->open_share = o->open_sure = o->iris_x = o->red = NAN;
     if (w < MIN_EYE_PX || !idp__px_clip(p, box, &x0, &y0, &x1, &y1))
         return;
     thr = iris_threshold(p, box, skin[0]);
@@ -109,8 +130,11 @@ static void measure_eye(const idp__px *p, const idp__face_geo *g, int side,
                 red += (size_t)is_red(idp__px_at(p, x, y));
             }
         }
-    o->open_share = 1 - lash_line(p, g, side, thr);
-    o->judged = !isnan(o->open_share);
+    if (corner_rows(p, g, side, thr, &lash, &iris) == 0) {
+        o->open_share = fmax(lash, iris);
+        o->open_sure = fmin(lash, iris);
+        o->judged = 1;
+    }
     o->iris_x = in_eye > 0 ? (sx / (double)in_eye - box.x) / box.w : NAN;
     o->red = fmin(1, (double)red / (3.14159265 * (0.15 * w) * (0.15 * w)));
 }
@@ -151,41 +175,47 @@ static void eyes_open_message(idp_check_result *r, double v, int by_pixels)
                      v);
 }
 
-/* The pixel measure of each eye (NAN when it cannot be judged). */
-static void eyes_pixel_open(const idp__check_env *e, double px[2])
+/* The pixel readings of each eye: its open share and the less open of
+ * its two readings (NAN when it cannot be judged). */
+static void eyes_pixel_open(const idp__check_env *e, double px[2],
+                            double sure[2])
 {
     idp__px p;
     idp__face_geo g;
     eye_px o[2];
     idp_check_result tmp;
-    px[0] = px[1] = NAN;
+    px[0] = px[1] = sure[0] = sure[1] = NAN;
     if (idp__px_init(&p, e->img) != 0 || !eyes_measured(e, &tmp, &p, &g, o))
         return;
     for (int s = 0; s < 2; s++)
-        px[s] = o[s].judged ? o[s].open_share : NAN;
+        if (o[s].judged) {
+            px[s] = o[s].open_share;
+            sure[s] = o[s].open_sure;
+        }
 }
 
-/* An open eye beside a closed one reads at least this (pixels). */
+/* An open eye beside a closed one reads at least this on both readings. */
 #define WINK_OTHER_OPEN 0.2
 
 /* Landmarks (the smaller eye aspect ratio) grade the rule. dlib's lids
  * read open on some closed eyes, so the pixels of each eye are read too:
- * one eye closed (its corner line one dark lash line) while the other
- * shows the eye is a wink and fails; both reading closed while the lids
- * read open warns for a person to look (the pixel measure alone reads
- * some narrow or small open eyes as closed, docs/checks.md). */
+ * one eye closed (its corner line one dark lash line and no iris between
+ * sclera) while both readings of the other show the eye is a wink and
+ * fails; otherwise an eye reading closed while the lids read open warns
+ * for a person to look (the pixels alone read some narrow, small or
+ * shaded open eyes as closed, docs/checks.md). */
 void idp__check_eyes_open(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
     double ear = fmin(e->m->eye_open_left, e->m->eye_open_right), px[2];
-    double lo, hi;
+    double sure[2], lo;
     idp_check_status se =
         idp__grade_low(ear, l->eye_open_warn, l->eye_open_fail);
-    eyes_pixel_open(e, px);
+    eyes_pixel_open(e, px, sure);
     lo = fmin(px[0], px[1]);
-    hi = fmax(px[0], px[1]);
     if (se != IDP_FAIL && !isnan(lo) && lo <= l->eye_closed_share) {
-        int wink = hi >= WINK_OTHER_OPEN;
+        int shut = px[0] <= px[1] ? 0 : 1;
+        int wink = sure[1 - shut] >= WINK_OTHER_OPEN;
         idp__res(r, wink ? IDP_FAIL : IDP_WARN, lo, "ratio");
         idp__res_limit(r, "> %.2f open share", l->eye_closed_share);
         eyes_open_message(r, lo, 1);
@@ -224,16 +254,18 @@ void idp__check_gaze_forward(const idp__check_env *e, idp_check_result *r)
                      v);
 }
 
-/* L* of the lens zones: how much darker than the skin the less dark of
- * the two is (tinted lenses darken both). */
+/* L* of the lens zones below the eyes: how much darker than the skin the
+ * less dark of the two is (tinted lenses darken both). Dark eye make-up
+ * and lash lines stay at the lids and brows, so the part of the lens
+ * below the eye tells a lens from make-up (docs/checks.md). */
 static int lens_darkening(const idp__px *p, const idp__face_geo *g, double *v)
 {
     double skin[3], lens[3], d = INFINITY;
     if (idp__skin_lab(p, g, skin) == 0)
         return 0;
     for (int s = 0; s < 2; s++) {
-        if (idp__px_median_lab(p, idp__zone_lens(g, s), 1, NULL, NULL, lens) ==
-            0)
+        if (idp__px_median_lab(p, idp__zone_under_lens(g, s), 1, NULL, NULL,
+                               lens) == 0)
             return 0;
         d = fmin(d, skin[0] - lens[0]);
     }
@@ -261,9 +293,11 @@ void idp__check_tinted_glasses(const idp__check_env *e, idp_check_result *r)
     if (r->status == IDP_PASS)
         idp__res_pass(r);
     else
-        idp__res_msg(r, "眼部比皮肤暗 %.0f（L*）：请摘下墨镜或有色眼镜后重拍",
-                     "the eye area is %.0f L* darker than the skin: take off "
-                     "sunglasses or tinted glasses and retake",
+        idp__res_msg(r,
+                     "眼睛下方的镜片区比皮肤暗 %.0f（L*）：请摘下墨镜或有色"
+                     "眼镜后重拍",
+                     "the lenses below the eyes are %.0f L* darker than the "
+                     "skin: take off sunglasses or tinted glasses and retake",
                      v);
 }
 

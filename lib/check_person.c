@@ -121,14 +121,91 @@ static double covering_share(const idp__check_env *e, const person_env *pe)
     return n > 0 ? (double)other / (double)n : NAN;
 }
 
+/* Is Lab colour c the forehead's skin? Its colour under any light; on a
+ * grey photo anything from the cheeks' lightness - 20 up (a forehead is
+ * often lit brighter than the cheeks). */
+static int forehead_skin(const person_env *pe, const double c[3])
+{
+    if (hypot(pe->skin[1], pe->skin[2]) < 6)
+        return hypot(c[1], c[2]) < 8 && c[0] > pe->skin[0] - 20;
+    return idp__like_colour(pe->skin, c);
+}
+
+/* Share of the forehead (between the brow peaks p19 and p24, 0.05 to 0.4
+ * IED above the highest brow point) that is not skin: a cap's peak or a
+ * hat's brim sits on the brows. NAN when it is outside the picture. */
+static double forehead_cover(const person_env *pe)
+{
+    const idp_point *lm = pe->g.lm;
+    double brow = INFINITY;
+    int x0, y0, x1, y1;
+    size_t n = 0, other = 0;
+    for (int i = 17; i <= 26; i++)
+        brow = fmin(brow, lm[i].y);
+    idp_rect z = {lm[19].x, brow - 0.4 * pe->g.ied, lm[24].x - lm[19].x,
+                  0.35 * pe->g.ied};
+    if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
+        return NAN;
+    int step = idp__px_step(x0, y0, x1, y1, 20000); /* the budget */
+    for (int y = y0; y < y1; y += step)
+        for (int x = x0; x < x1; x += step) {
+            double c[3];
+            idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
+            n++;
+            other += (size_t)!forehead_skin(pe, c);
+        }
+    return n > 0 ? (double)other / (double)n : NAN;
+}
+
+/* The covered share of the head: above the brows, the person that is
+ * neither skin nor hair. When the crown touches the top edge a hat's crown
+ * is outside the picture and a black cap reads as black hair, so what
+ * shows of it counts too: its peak or brim over the forehead (*brim set).
+ * NAN when nothing above the brows is in the picture. */
+static double covered(const idp__check_env *e, const person_env *pe, int *brim)
+{
+    double v = covering_share(e, pe), f;
+    *brim = 0;
+    if (e->m->head_top_y >= 1)
+        return v;
+    f = forehead_cover(pe);
+    if (f > v || (isnan(v) && !isnan(f))) {
+        *brim = 1;
+        return f;
+    }
+    return v;
+}
+
+static void covering_message(idp_check_result *r, double v, int brim)
+{
+    if (r->status == IDP_PASS)
+        idp__res_pass(r);
+    else if (brim)
+        idp__res_msg(r,
+                     "额头被遮住（%.0f%% 不是皮肤），可能戴着帽子，帽檐压在"
+                     "眉上：请摘下帽子，露出额头后重拍",
+                     "the forehead is covered (%.0f%% of it is not skin): a "
+                     "cap's peak or a hat's brim over the brows? take off the "
+                     "hat so the forehead shows and retake",
+                     100 * v);
+    else
+        idp__res_msg(r,
+                     "头上可能戴有帽子或头饰（%.0f%% 既非头发也非皮肤）："
+                     "请摘下帽子后重拍",
+                     "a hat or head covering (%.0f%% of the head is neither "
+                     "hair nor skin): take off the hat and retake",
+                     100 * v);
+}
+
 void idp__check_head_covering(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
     person_env pe;
     double v;
+    int brim;
     if (!person_start(e, r, &pe))
         return;
-    v = covering_share(e, &pe);
+    v = covered(e, &pe, &brim);
     if (isnan(v)) {
         idp__res_look(r, "头顶不在画面内，需要人工查看",
                       "the top of the head is outside the picture: needs a "
@@ -139,8 +216,8 @@ void idp__check_head_covering(const idp__check_env *e, idp_check_result *r)
              "ratio");
     idp__res_limit(r, "<= %.2f", l->covering_warn);
     if (r->status == IDP_PASS && !(e->m->head_top_y >= 1)) {
-        /* the crown touches the top edge: a cap's crown would be outside
-         * the picture and its brim reads as hair (a face chip) */
+        /* the crown touches the top edge: a hat may be out of the picture
+         * (the forehead, read too, is bare) */
         warn_look(r,
                   "头顶到达画面上边缘，无法判断是否戴帽（可见部分 %.0f%% "
                   "既非头发也非皮肤），需要人工查看",
@@ -149,15 +226,8 @@ void idp__check_head_covering(const idp__check_env *e, idp_check_result *r)
                   "skin): needs a person to look",
                   v);
         idp__res_limit(r, "<= %.2f", l->covering_warn);
-    } else if (r->status == IDP_PASS)
-        idp__res_pass(r);
-    else
-        idp__res_msg(r,
-                     "头上可能戴有帽子或头饰（%.0f%% 既非头发也非皮肤）："
-                     "请摘下帽子后重拍",
-                     "a hat or head covering (%.0f%% of the head is neither "
-                     "hair nor skin): take off the hat and retake",
-                     100 * v);
+    } else
+        covering_message(r, v, brim);
 }
 
 static double skin_share(const person_env *pe, idp_rect z)

@@ -59,6 +59,13 @@ idp_rect idp__zone_lens(const idp__face_geo *g, int side)
     return rect(cx - 0.9 * w, brow, cx + 0.9 * w, g->eye[side].y + 0.6 * w);
 }
 
+idp_rect idp__zone_under_lens(const idp__face_geo *g, int side)
+{
+    double w = fmax(g->eye_w[side], 1), cx = g->eye[side].x;
+    double y = g->eye[side].y;
+    return rect(cx - 0.9 * w, y + 0.3 * w, cx + 0.9 * w, y + 0.6 * w);
+}
+
 idp_rect idp__zone_eye(const idp__face_geo *g, int side, double grow)
 {
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;

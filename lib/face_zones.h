@@ -34,6 +34,10 @@ idp_rect idp__zone_cheek(const idp__face_geo *g, int side);
 /* The lens of a pair of glasses around eye `side`: 1.8 eye widths wide,
  * from just below the brow to 0.6 eye widths below the eye centre. */
 idp_rect idp__zone_lens(const idp__face_geo *g, int side);
+/* The lens zone's part below the eye, 0.3 to 0.6 eye widths below its
+ * centre: a tinted lens darkens it, make-up and lash lines stay at the
+ * lids above it (tinted_glasses). */
+idp_rect idp__zone_under_lens(const idp__face_geo *g, int side);
 /* The box of eye `side`'s six landmarks, grown by `grow` eye widths. */
 idp_rect idp__zone_eye(const idp__face_geo *g, int side, double grow);
 /* The forehead band just above the brows (hair over the brows). */

@@ -72,8 +72,8 @@
  * scripts/calibrate.py). Warn first, then fail:
  * eye_closed_share 0.05: an eye whose corner line is one dark lash line.
  * gaze 0.2/0.3 eye widths: plain photos read |x| <= 0.19.
- * tint 22/28 L* (lens zones darker than the cheeks): sunglasses 30,
- *   clear glasses and bare eyes <= 25 (df_img24's thick frames warn),
+ * tint 18/24 L* (lens zones below the eyes darker than the cheeks):
+ *   sunglasses 31, clear glasses, bare eyes and dark eye make-up <= 12,
  *   darkened lenses on a real photo 52.
  * glare 0.05/0.15 of the lenses near-white and brighter than any skin:
  *   plain photos <= 0.02 but Yale's lit brow 0.15 (warns).
@@ -104,7 +104,7 @@
 #define APPEARANCE_LIMITS \
     .eye_closed_share = 0.05, \
     .gaze_warn = 0.2, .gaze_fail = 0.3, \
-    .tint_warn = 22, .tint_fail = 28, \
+    .tint_warn = 18, .tint_fail = 24, \
     .glare_warn = 0.05, .glare_fail = 0.15, \
     .red_eye_warn = 0.10, .red_eye_fail = 0.15, \
     .hair_brows_warn = 0.35, .hair_brows_fail = 0.6, \

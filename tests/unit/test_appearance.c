@@ -283,6 +283,32 @@ static void test_glasses(void)
     teardown(&f);
 }
 
+/* Dark eye make-up: shadow on the lids up to the brows and a dark lash
+ * line along the lower lid. The eyes stay open and the lenses below the
+ * eyes bare, as a person sees them. */
+static void test_eye_makeup(void)
+{
+    static const uint8_t shadow[3] = {90, 60, 55}, liner[3] = {35, 25, 25};
+    photo f;
+    idp__face_geo g;
+    if (setup(&f) != 0)
+        return;
+    f.m.eye_open_left = f.m.eye_open_right = 0.3;
+    idp__face_geo_of(f.face.landmarks, &g);
+    for (int s = 0; s < 2; s++) {
+        const idp_point *lm = f.face.landmarks;
+        idp_rect z = idp__zone_lens(&g, s);
+        idp_point a = lm[s == 0 ? 36 : 42], b = lm[s == 0 ? 39 : 45];
+        double up = lm[s == 0 ? 37 : 43].y, y = g.eye[s].y;
+        fill_rect(&f, z.x, z.y, z.x + z.w, up - 1, shadow);
+        fill_rect(&f, a.x, y + 0.06 * g.eye_w[s], b.x + 1,
+                  y + 0.14 * g.eye_w[s], liner);
+    }
+    CHECK_EQ_INT(run(&f, idp__check_tinted_glasses), IDP_PASS);
+    CHECK_EQ_INT(run(&f, idp__check_eyes_open), IDP_PASS);
+    teardown(&f);
+}
+
 static void test_red_eye(void)
 {
     static const uint8_t red[3] = {220, 30, 30};
@@ -313,6 +339,33 @@ static void test_hair_and_hat(void)
         return;
     fill_rect(&f, 100, 100, 380, f.face.landmarks[19].y - 8, hat);
     CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_FAIL);
+    teardown(&f);
+}
+
+/* The crown at the top edge (a tight crop): a bare forehead only warns
+ * (a hat may be out of the picture); a black cap, read as black hair above
+ * the brows, fails by its peak over the forehead. */
+static void test_cap_on_cut_crown(void)
+{
+    photo f;
+    idp__face_geo g;
+    double brow = H;
+    if (setup(&f) != 0)
+        return;
+    idp__face_geo_of(f.face.landmarks, &g);
+    for (int i = 17; i <= 26; i++)
+        brow = brow < f.face.landmarks[i].y ? brow : f.face.landmarks[i].y;
+    f.m.head_top_y = 0;
+    fill_rect(&f, f.face.landmarks[17].x, brow - 0.6 * g.ied,
+              f.face.landmarks[26].x + 1, brow, SKIN);
+    CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_WARN);
+    CHECK(f.r.value < f.p.limits.covering_warn);
+    fill_rect(&f, 100, 0, 380, brow - 0.03 * g.ied, HAIR);
+    CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_FAIL);
+    CHECK(f.r.value > f.p.limits.covering_fail);
+    CHECK(strstr(f.r.message_en, "forehead") != NULL);
+    f.m.head_top_y = 100; /* crown in view: black above the brows is hair */
+    CHECK_EQ_INT(run(&f, idp__check_head_covering), IDP_PASS);
     teardown(&f);
 }
 
@@ -475,8 +528,10 @@ int main(void)
     test_sampling_step();
     test_plain_passes();
     test_wink();
+    test_cap_on_cut_crown();
     test_lighting();
     test_glasses();
+    test_eye_makeup();
     test_red_eye();
     test_hair_and_hat();
     test_quality();
