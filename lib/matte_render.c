@@ -22,9 +22,20 @@
  *           TAPER share, and kept only where joined to the person through
  *           pixels of at least LINK (strands, not specks on the wall);
  *   inside  beyond the band: 1. Within it, alpha may only fall near the
- *           edge: >= depth / band and >= 2 a_work - 1. Deeper in, a
- *           wall-coloured pixel is the person's own (white flowers on a
- *           shirt), not wall seen through hair.
+ *           edge: >= depth / band and >= 2 a_work - 1 (the latter not
+ *           where the pixel's hue is nearer the wall's than the person's:
+ *           wall between strands of hair). Deeper in, a wall-coloured
+ *           pixel is the person's own (white flowers on a shirt), not
+ *           wall seen through hair.
+ *
+ * Hue (idp__hue_alpha): the a at which a F + (1 - a) B points the way the
+ * pixel's colour does, so a darkened mix s (a F + (1 - a) B) still reads
+ * right. A sharpened photo has a ring darker than both hair and wall just
+ * outside light hair; |I - B| calls it person (a navy line on blonde hair
+ * made over white). There, darker than the mix and of the wall's hue, the
+ * hue's alpha is taken. Hue says nothing where F and B share one (grey
+ * hair on a white wall) or the pixel has none (dark neutral hair): then
+ * it is left out.
  */
 #include "segment.h"
 
@@ -48,6 +59,7 @@
 #define CHROMA_LO 6.0  /* likewise the pixel's own distance from grey */
 #define CHROMA_HI 14.0
 #define HUE_WALL  0.5 /* and a hue nearer the wall's (alpha < this) */
+#define HUE_OPEN  0.7 /* hue alpha below this: the inside ramp is lifted */
 
 typedef struct soft_buf {
     uint8_t *hm, *dil, *ero, *m, *out; /* out: !hm, then the outer zone */
@@ -255,18 +267,21 @@ static double band_alpha(const float *o, const float *bg, const float *fg,
 
 /* Inside the cut, wall-coloured pixels are the person's own (a white
  * shirt) except near its edge: alpha >= depth / band, and >= the working
- * alpha's ramp beyond its middle (2 a_work - 1) unless the pixel is the
- * dark ring of an outline. */
+ * alpha's ramp beyond its middle (2 a_work - 1) unless the pixel's hue is
+ * nearer the wall's than the person's (wall seen between strands of hair,
+ * the dark ring of an outline: a white shirt on a white wall has no hue
+ * to tell, so it keeps the ramp). */
 static double band_px(const idp__soft_in *in, const soft_buf *b, size_t i,
                       double nu)
 {
     float bg[3], fg[3];
+    const float *o = in->rgb + 3 * i;
     double a, depth = b->din[i] / (double)in->band;
     wall_px(in, b, i, bg);
     idp__fill_at(&b->fg, (int)(i % (size_t)in->w), (int)(i / (size_t)in->w),
                  fg);
-    a = band_alpha(in->rgb + 3 * i, bg, fg, in->hard[i], nu);
-    if (b->hm[i] && !wall_ring(in->rgb + 3 * i, bg, fg, 1, nu))
+    a = band_alpha(o, bg, fg, in->hard[i], nu);
+    if (b->hm[i] && idp__hue_alpha(o, bg, fg, 1) >= HUE_OPEN)
         depth = fmax(depth, 2 * in->hard[i] - 1);
     return a < depth ? (depth > 1 ? 1 : depth) : a;
 }

@@ -2,8 +2,9 @@
  * test_matte_edge.c - the dark ring along an outline (matte_render.c): a
  * sharpened photo leaves, just outside light hair on a coloured wall, a
  * band darker than both with the wall's hue. The cut takes it for the
- * person; the render must read it from its hue as wall, and must leave
- * dark pixels of the person's own hue (dark hair) alone.
+ * person; the render must read it from its hue as wall, likewise wall
+ * seen between strands just inside the cut, and must leave dark pixels
+ * of the person's own hue (dark hair) alone.
  */
 #include "check.h"
 #include "segment.h"
@@ -70,12 +71,19 @@ static void test_ring(void)
     const float ring[2][3] = {{34, 47, 66}, {51, 70, 100}}; /* dark wall */
     const float brown[3] = {70, 45, 30};
     const float dark_hair[2][3] = {{40, 26, 17}, {50, 32, 21}};
+    const float gap[2][3] = {{77.5f, 81, 98}, {77.5f, 81, 98}};
     size_t row = (H / 2) * (size_t)W;
     render_edge(blonde, ring, alpha);
     CHECK(alpha[row + EDGE - 3] > 0.99f); /* the person */
     CHECK(alpha[row + EDGE + 1] <= 0.3f); /* the ring: wall, but the */
     CHECK(alpha[row + EDGE] <= 0.55f);    /* depth ramp (din / band) */
     CHECK(alpha[row + EDGE + 4] < 0.01f); /* the wall */
+    /* wall seen between strands of brown hair, a 50 % mix two pixels
+     * inside the cut: the hue lifts the inside ramp (it was 1) */
+    render_edge(brown, gap, alpha);
+    CHECK(alpha[row + EDGE] <= 0.6f);
+    CHECK(alpha[row + EDGE + 1] <= 0.6f);
+    CHECK(alpha[row + EDGE - 3] > 0.99f);
     /* the person's own dark edge (dark hair) stays */
     render_edge(brown, dark_hair, alpha);
     CHECK(alpha[row + EDGE] > 0.99f);
