@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""test_edges.py - the edges of photo-make's matte on real photos: no rim
+of the old wall left along the hair when the person is made over a new
+colour (issue #4: a navy line along df_img12's blonde hair made over
+white). Read from photo-make's --cutout (the person's colour with the old
+wall removed, and the alpha), composited over white here, pixels read with
+`vips rawsave`.
+"""
+
+import os
+import shutil
+import tempfile
+
+import idp_e2e as e2e
+
+args = e2e.parse_args(description=__doc__)
+photos = e2e.require_photos(args.photos)
+h = e2e.Harness()
+make = e2e.tool_path(args.bin, "photo-make")
+TMP = tempfile.mkdtemp(prefix="idp-e2e-edges-")
+
+# The old wall's blue at the outline, as mean max(0, b - r) over white (the
+# person here, skin and blonde hair, has r >= b): 5.0 before the fix, 1.9
+# after it.
+MAX_WALL_TINT = 3.0
+RADIUS = 2  # px at 480x640: the outline band either side of alpha 0.5
+
+
+def rgba(path):
+    """(width, height, bytes) of an 8-bit RGBA image."""
+    w = int(e2e.run(["vipsheader", "-f", "width", path]).stdout)
+    hgt = int(e2e.run(["vipsheader", "-f", "height", path]).stdout)
+    raw = path + ".raw"
+    r = e2e.run(["vips", "rawsave", path, raw], timeout=30)
+    if r.returncode != 0:
+        raise RuntimeError(r.describe())
+    with open(raw, "rb") as f:
+        data = f.read()
+    os.remove(raw)
+    return w, hgt, data
+
+
+def outline_over_white(path):
+    """The colours over white of the pixels (alpha > 0) within RADIUS of
+    the alpha 0.5 contour of a cutout."""
+    w, hgt, d = rgba(path)
+    alpha = d[3::4]
+    out = []
+    for y in range(RADIUS, hgt - RADIUS):
+        for x in range(RADIUS, w - RADIUS):
+            a = alpha[y * w + x]
+            if a == 0:
+                continue
+            inside = a >= 128
+            if all((alpha[(y + j) * w + x + i] >= 128) == inside
+                   for j in range(-RADIUS, RADIUS + 1)
+                   for i in range(-RADIUS, RADIUS + 1)):
+                continue
+            k = (y * w + x) * 4
+            out.append(tuple(a / 255 * d[k + c] + (1 - a / 255) * 255
+                             for c in range(3)))
+    return out
+
+
+@h.test
+def no_wall_rim_on_light_hair():
+    src = os.path.join(photos, "df_img12.jpg")
+    out = os.path.join(TMP, "df_img12.jpg")
+    cut = os.path.join(TMP, "df_img12.png")
+    r = e2e.run([make, src, "-o", out, "--background", "white", "--cutout",
+                 cut], timeout=120)
+    h.equal(r.returncode, 0, "df_img12 made " + r.describe())
+    if not os.path.exists(cut):
+        h.check(False, "no cutout written")
+        return
+    edge = outline_over_white(cut)
+    h.check(len(edge) > 2000, "an outline of %d px" % len(edge))
+    tint = sum(max(0.0, c[2] - c[0]) for c in edge) / max(len(edge), 1)
+    print("df_img12 over white: wall tint %.2f at the outline (%d px)"
+          % (tint, len(edge)))
+    h.check(tint <= MAX_WALL_TINT, "the old wall's blue along the outline: "
+            "%.2f > %.2f" % (tint, MAX_WALL_TINT))
+
+
+try:
+    h.run_all()
+finally:
+    shutil.rmtree(TMP, ignore_errors=True)
+h.finish()
