@@ -40,6 +40,20 @@ def rgba(path):
     return w, hgt, data
 
 
+def made_cutout(name, *extra):
+    """photo-make NAME.jpg of the shared photos with --cutout; the
+    cutout's path, or None (a failed check) when none was written."""
+    cut = os.path.join(TMP, name + ".png")
+    r = e2e.run([make, os.path.join(photos, name + ".jpg"), "-o",
+                 os.path.join(TMP, name + ".jpg"), "--cutout", cut, *extra],
+                timeout=120)
+    h.equal(r.returncode, 0, "%s made %s" % (name, r.describe()))
+    if not os.path.exists(cut):
+        h.check(False, "%s: no cutout written" % name)
+        return None
+    return cut
+
+
 def outline_over_white(path):
     """The colours over white of the pixels (alpha > 0) within RADIUS of
     the alpha 0.5 contour of a cutout."""
@@ -64,14 +78,8 @@ def outline_over_white(path):
 
 @h.test
 def no_wall_rim_on_light_hair():
-    src = os.path.join(photos, "df_img12.jpg")
-    out = os.path.join(TMP, "df_img12.jpg")
-    cut = os.path.join(TMP, "df_img12.png")
-    r = e2e.run([make, src, "-o", out, "--background", "white", "--cutout",
-                 cut], timeout=120)
-    h.equal(r.returncode, 0, "df_img12 made " + r.describe())
-    if not os.path.exists(cut):
-        h.check(False, "no cutout written")
+    cut = made_cutout("df_img12", "--background", "white")
+    if not cut:
         return
     edge = outline_over_white(cut)
     h.check(len(edge) > 2000, "an outline of %d px" % len(edge))
@@ -93,13 +101,8 @@ MAX_GAP_ALPHA = 150
 
 @h.test
 def wall_between_locks_stays_wall():
-    src = os.path.join(photos, "u2n_woman_plain.jpg")
-    out = os.path.join(TMP, "woman.jpg")
-    cut = os.path.join(TMP, "woman.png")
-    r = e2e.run([make, src, "-o", out, "--cutout", cut], timeout=120)
-    h.equal(r.returncode, 0, "u2n_woman_plain made " + r.describe())
-    if not os.path.exists(cut):
-        h.check(False, "no cutout written")
+    cut = made_cutout("u2n_woman_plain")
+    if not cut:
         return
     w, _, d = rgba(cut)
     x0, y0, x1, y1 = GAP_BOX
