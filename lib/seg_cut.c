@@ -48,8 +48,9 @@
 #define MIN_CAND    0.04 /* share of candidates the envelope must leave */
 #define PLAIN_SHARE 0.70 /* candidates fitting the field: a plain wall */
 #define HOLE_SMALL  0.02 /* FW^2: holes smaller than this are filled, */
-/* but not above the chin when this share of the hole looks like the wall */
-#define HOLE_WALL   0.8
+/* but not above the chin when this share of the hole looks like the wall
+ * (a small hole's rim is mixed with the hair at the working size) */
+#define HOLE_WALL   0.6
 #define CHEST_HALF  1.0  /* FW: the bottom edge under the chin is chest */
 #define CLOTHES_MIN 0.01 /* FW^2: a piece on the bottom edge kept */
 #define TEX_SIGMAS  4.0  /* texture up to this x sigma is plain wall */
