@@ -18,10 +18,9 @@
  *   band     the same within BAND_SHARE of the image height of the edge
  *            of a_gt (square neighbourhood)
  *   halo     mean CIE76 dE in the band between the composite over the
- *            CHSI blue T made with our alpha and with a_gt: a F + (1 - a) T
- *            with F = (C - (1 - a) W) / a clamped to 0..255 (the old wall
- *            removed: W is our wall field for ours, the true wall for the
- *            reference, which is then exact)
+ *            CHSI blue T made as photo-make makes it (idp__composite()
+ *            with our alpha and our wall field: the old wall removed) and
+ *            the reference a_gt F + (1 - a_gt) T, made with the true wall
  *   naive    the same with a C + (1 - a) T (the old wall left in)
  * Not part of the library: it may print, and it reads the library's
  * private headers.
@@ -39,6 +38,7 @@
 #define N_WALLS    6
 
 static const double target[3] = {100, 197, 255}; /* CHSI light blue */
+static const idp_rgb blue = {100, 197, 255};
 
 static const char *const sources[][2] = {
     {"celebamaskhq_1", "mask"},         {"celebamaskhq_3", "mask"},
@@ -271,16 +271,38 @@ static uint8_t *edge_band(const float *a, int w, int h)
     return b;
 }
 
-/* The person's colour from the mix equation, clamped (as a compositor
- * would; exact when a and the wall are right). */
-static double unmix(double c, double wall, double a)
+/* Our composite over the CHSI blue, made as photo-make makes it:
+ * idp__composite() with our alpha and our wall field (the pipeline does
+ * not know the true wall). 3 x w x h bytes, NULL out of memory. */
+static uint8_t *compose(const uint8_t *px, size_t stride, const run *rn, int w,
+                        int h, idp_rgb t)
 {
-    double f = (c - (1 - a) * wall) / a;
-    return f < 0 ? 0 : f > 255 ? 255 : f;
+    size_t n = (size_t)w * (size_t)h;
+    uint8_t *rgb = malloc(n * 3), *out = malloc(n * 3);
+    float *wall = malloc(n * 3 * sizeof *wall);
+    int ok = rgb && out && wall;
+    for (size_t i = 0; ok && i < n; i++) {
+        double wl[3];
+        int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
+        idp__matte_wall_at(rn->mt, x + 0.5, y + 0.5, wl);
+        for (int c = 0; c < 3; c++) {
+            wall[i * 3 + (size_t)c] = (float)wl[c];
+            rgb[i * 3 + (size_t)c] =
+                px[(size_t)y * stride + (size_t)x * 3 + (size_t)c];
+        }
+    }
+    if (ok && idp__composite(rgb, rn->alpha, wall, w, h, t, out, NULL) != 0)
+        ok = 0;
+    free(wall);
+    free(rgb);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
-/* Our composite uses our wall field (the pipeline does not know the true
- * wall); the reference uses the true wall. */
+/* The reference is made with the true alpha and the true wall. */
 static void score_run(const uint8_t *comp, const float *wall, const float *gt,
                       const uint8_t *band, const run *rn, int w, int h,
                       score *s)
@@ -288,26 +310,25 @@ static void score_run(const uint8_t *comp, const float *wall, const float *gt,
     const uint8_t *alpha = rn->alpha;
     size_t n = (size_t)w * (size_t)h, nb = 0;
     double sum = 0, sb = 0, sh = 0, sn = 0;
+    uint8_t *ours = compose(comp, (size_t)w * 3, rn, w, h, blue);
     for (size_t i = 0; i < n; i++) {
         double a = alpha[i] / 255.0, g = gt[i], e = fabs(a - g);
-        double o[3], r[3], nv[3], ours[3];
+        double o[3], r[3], nv[3];
         sum += e;
         if (!band[i])
             continue;
         sb += e;
         nb++;
-        idp__matte_wall_at(rn->mt, (double)(i % (size_t)w) + 0.5,
-                           (double)(i / (size_t)w) + 0.5, ours);
         for (int c = 0; c < 3; c++) {
             double px = comp[i * 3 + (size_t)c], wl = wall[i * 3 + (size_t)c];
-            o[c] = a > 0 ? a * unmix(px, ours[c], a) + (1 - a) * target[c]
-                         : target[c];
+            o[c] = ours ? ours[i * 3 + (size_t)c] : NAN;
             r[c] = px + (1 - g) * (target[c] - wl);
             nv[c] = a * px + (1 - a) * target[c];
         }
         sh += de76(o, r);
         sn += de76(nv, r);
     }
+    free(ours);
     s->mae = sum / (double)n;
     s->band = nb ? sb / (double)nb : 0;
     s->halo = nb ? sh / (double)nb : 0;
@@ -467,20 +488,10 @@ static int photo(idp_ctx *ctx, const char *path, const char *out)
         return 1;
     }
     if (matte_full(ctx, img, &face, &rn) == 0) {
-        size_t n = (size_t)img->width * (size_t)img->height;
-        uint8_t *comp = malloc(n * 3);
-        for (size_t i = 0; comp && i < n; i++) {
-            double a = rn.alpha[i] / 255.0, wl[3];
-            idp__matte_wall_at(rn.mt, (double)(i % (size_t)img->width) + 0.5,
-                               (double)(i / (size_t)img->width) + 0.5, wl);
-            const uint8_t *px = img->pixels +
-                                (i / (size_t)img->width) * img->stride +
-                                (i % (size_t)img->width) * 3;
-            for (int c = 0; c < 3; c++)
-                comp[i * 3 + (size_t)c] =
-                    to8(a > 0 ? a * unmix(px[c], wl[c], a) + (1 - a) * target[c]
-                              : target[c]);
-        }
+        uint8_t *comp = compose(img->pixels, img->stride, &rn, img->width,
+                                img->height, blue);
+        uint8_t *white = compose(img->pixels, img->stride, &rn, img->width,
+                                 img->height, (idp_rgb){255, 255, 255});
         double c2 = NAN;
         int plain = idp__crown_from_pixels(img->pixels, img->width, img->height,
                                            img->stride, face.landmarks, &c2);
@@ -493,6 +504,9 @@ static int photo(idp_ctx *ctx, const char *path, const char *out)
         write_pnm(out, base, "alpha", rn.alpha, img->width, img->height, 1);
         if (comp)
             write_pnm(out, base, "blue", comp, img->width, img->height, 3);
+        if (white)
+            write_pnm(out, base, "white", white, img->width, img->height, 3);
+        free(white);
         free(comp);
         rc = 0;
     } else {

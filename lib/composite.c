@@ -5,9 +5,17 @@
  * person F and the old wall B. Compositing I itself over the new colour T
  * keeps the old wall inside every hair strand (the white or blue fringe
  * users complain about). So F is estimated first: from the mix equation
- * with B taken from the wall field where a is large enough for that to be
- * stable, and from the colour of nearby solid person pixels where it is
- * not; then out = a F + (1 - a) T. Pure C, no image library.
+ * where a is large enough for that to be stable, and from the colour of
+ * nearby solid person pixels where it is not; then out = a F + (1 - a) T.
+ *
+ * B is the wall field corrected by the wall actually seen nearby (the
+ * pixels of alpha 0 within WALL_RADIUS: a field fitted to the whole wall
+ * misses vignetting and soft shadows by a few levels, and at small alpha
+ * the mix equation multiplies that error by 1 / a). The nearby person
+ * colour comes from solid pixels away from the outline only, since the
+ * outline's own solid pixels may still hold the old wall (the dark, wall
+ * hued ring a sharpened photo has there, matte_render.c).
+ * Pure C, no image library.
  */
 #include "idp_internal.h"
 
@@ -17,26 +25,60 @@
 
 #define SOLID       0.95 /* alpha at which a pixel is the person's own colour */
 #define NEAR_RADIUS 6    /* px at output size: where edge colours come from */
+#define SOLID_DEPTH 2    /* person colours: solid this far around */
+#define WALL_RADIUS 8    /* px at output size: the wall seen near the edge */
 
-/* Mean colour of the solid person pixels around each pixel: planes
- * near[0..2] (colour sums) and near[3] (weight), blurred. */
-static int nearby_person(const uint8_t *rgb, const uint8_t *alpha, int w, int h,
-                         float *near[4])
+/* Normalised convolution: planes p[0..2] hold weighted values and p[3]
+ * the weights; each value plane becomes the weighted mean around each
+ * pixel (p[3] its weight there). */
+static void weighted_mean(float *p[4], int w, int h, int r, float *tmp)
 {
     size_t n = (size_t)w * (size_t)h;
-    float *tmp = malloc(n * sizeof *tmp);
-    if (!tmp)
-        return -1;
+    for (int c = 0; c < 4; c++)
+        idp__box_blur(p[c], w, h, r, tmp);
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            p[c][i] = p[3][i] > 1e-4f ? p[c][i] / p[3][i] : 0;
+}
+
+/* Mean colour of the solid person pixels around each pixel, those at
+ * least SOLID_DEPTH inside the outline: near[0..2] and its weight near[3]. */
+static void nearby_person(const uint8_t *rgb, const uint8_t *alpha, int w,
+                          int h, float *near[4], float *tmp)
+{
+    size_t n = (size_t)w * (size_t)h;
+    for (size_t i = 0; i < n; i++)
+        near[3][i] = alpha[i] >= SOLID * 255 ? 1.0f : 0.0f;
+    memcpy(near[0], near[3], n * sizeof *near[0]);
+    idp__box_blur(near[0], w, h, SOLID_DEPTH, tmp); /* 1: all around solid */
     for (size_t i = 0; i < n; i++) {
-        float m = alpha[i] >= SOLID * 255 ? 1.0f : 0.0f;
+        float m = near[0][i] > 0.999f ? 1.0f : 0.0f;
         for (int c = 0; c < 3; c++)
             near[c][i] = m * rgb[i * 3 + (size_t)c];
         near[3][i] = m;
     }
-    for (int c = 0; c < 4; c++)
-        idp__box_blur(near[c], w, h, NEAR_RADIUS, tmp);
-    free(tmp);
-    return 0;
+    weighted_mean(near, w, h, NEAR_RADIUS, tmp);
+}
+
+/* The wall near each pixel: the field plus the mean residual of the
+ * pixels of alpha 0 within WALL_RADIUS (the field alone where none). */
+static void nearby_wall(const uint8_t *rgb, const uint8_t *alpha,
+                        const float *wall, int w, int h, float *bw[4],
+                        float *tmp)
+{
+    size_t n = (size_t)w * (size_t)h;
+    for (size_t i = 0; i < n; i++) {
+        float m = alpha[i] == 0 ? 1.0f : 0.0f;
+        for (int c = 0; c < 3; c++)
+            bw[c][i] = m * (rgb[i * 3 + (size_t)c] - wall[i * 3 + (size_t)c]);
+        bw[3][i] = m;
+    }
+    weighted_mean(bw, w, h, WALL_RADIUS, tmp);
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) {
+            float v = wall[i * 3 + (size_t)c] + bw[c][i];
+            bw[c][i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
 }
 
 static uint8_t clamp8(double v)
@@ -44,44 +86,61 @@ static uint8_t clamp8(double v)
     return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lround(v));
 }
 
-/* Foreground colour of one channel at a soft pixel. */
-static double foreground(double i, double b, double a, float near_sum,
-                         float near_w)
+/* Foreground colour f of a soft pixel of colour i, alpha a, wall b, the
+ * nearby person colour p (weight pw). */
+static void edge_colour(const double i[3], const double b[3], double a,
+                        const double p[3], double pw, double f[3])
 {
-    double solved = (i - (1 - a) * b) / a;
-    double local = near_w > 1e-3f ? near_sum / near_w : solved;
-    solved = solved < 0 ? 0 : solved > 255 ? 255 : solved;
-    /* trust the mix equation more the more of the pixel is person */
-    return a * solved + (1 - a) * local;
+    for (int c = 0; c < 3; c++) {
+        double solved = (i[c] - (1 - a) * b[c]) / a;
+        double local = pw > 1e-3 ? p[c] : solved;
+        solved = solved < 0 ? 0 : solved > 255 ? 255 : solved;
+        /* trust the mix equation more the more of the pixel is person */
+        f[c] = a * solved + (1 - a) * local;
+    }
+}
+
+static void blend(const uint8_t *rgb, const uint8_t *alpha, float *near[4],
+                  float *bw[4], size_t n, const double t[3], uint8_t *out,
+                  uint8_t *fg)
+{
+    for (size_t k = 0; k < n; k++) {
+        double a = alpha[k] / 255.0, f[3] = {0, 0, 0};
+        if (alpha[k] == 255) {
+            for (int c = 0; c < 3; c++)
+                f[c] = rgb[k * 3 + (size_t)c];
+        } else if (alpha[k] > 0) {
+            double i[3], b[3], p[3];
+            for (int c = 0; c < 3; c++) {
+                i[c] = rgb[k * 3 + (size_t)c];
+                b[c] = bw[c][k];
+                p[c] = near[c][k];
+            }
+            edge_colour(i, b, a, p, near[3][k], f);
+        }
+        for (size_t c = 0; c < 3; c++) {
+            out[k * 3 + c] = clamp8(a * f[c] + (1 - a) * t[c]);
+            if (fg)
+                fg[k * 3 + c] = clamp8(f[c]);
+        }
+    }
 }
 
 int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
                    int w, int h, idp_rgb target, uint8_t *out, uint8_t *fg)
 {
     size_t n = (size_t)w * (size_t)h;
-    float *near[4] = {NULL, NULL, NULL, NULL};
+    float *buf = malloc(n * 9 * sizeof *buf), *near[4], *bw[4];
     const double t[3] = {target.r, target.g, target.b};
-    int rc = -1;
-    for (int c = 0; c < 4; c++)
-        if (!(near[c] = malloc(n * sizeof(float))))
-            goto done;
-    if (nearby_person(rgb, alpha, w, h, near))
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        double a = alpha[i] / 255.0;
-        for (size_t c = 0; c < 3; c++) {
-            double f = alpha[i] == 255 ? rgb[i * 3 + c]
-                       : a > 0 ? foreground(rgb[i * 3 + c], wall[i * 3 + c], a,
-                                            near[c][i], near[3][i])
-                               : 0;
-            out[i * 3 + c] = clamp8(a * f + (1 - a) * t[c]);
-            if (fg)
-                fg[i * 3 + c] = clamp8(f);
-        }
+    if (!buf)
+        return -1;
+    for (int c = 0; c < 4; c++) {
+        near[c] = buf + (size_t)c * n;
+        bw[c] = buf + (size_t)(4 + c) * n;
     }
-    rc = 0;
-done:
-    for (int c = 3; c >= 0; c--)
-        free(near[c]);
-    return rc;
+    nearby_person(rgb, alpha, w, h, near, buf + 8 * n);
+    nearby_wall(rgb, alpha, wall, w, h, bw, buf + 8 * n);
+    blend(rgb, alpha, near, bw, n, t, out, fg);
+    free(buf);
+    return 0;
 }

@@ -22,9 +22,20 @@
  *           TAPER share, and kept only where joined to the person through
  *           pixels of at least LINK (strands, not specks on the wall);
  *   inside  beyond the band: 1. Within it, alpha may only fall near the
- *           edge: >= depth / band and >= 2 a_work - 1. Deeper in, a
- *           wall-coloured pixel is the person's own (white flowers on a
- *           shirt), not wall seen through hair.
+ *           edge: >= depth / band and >= 2 a_work - 1 (the latter not
+ *           where the pixel's hue is nearer the wall's than the person's:
+ *           wall between strands of hair). Deeper in, a wall-coloured
+ *           pixel is the person's own (white flowers on a shirt), not
+ *           wall seen through hair.
+ *
+ * Hue (idp__hue_alpha): the a at which a F + (1 - a) B points the way the
+ * pixel's colour does, so a darkened mix s (a F + (1 - a) B) still reads
+ * right. A sharpened photo has a ring darker than both hair and wall just
+ * outside light hair; |I - B| calls it person (a navy line on blonde hair
+ * made over white). There, darker than the mix and of the wall's hue, the
+ * hue's alpha is taken. Hue says nothing where F and B share one (grey
+ * hair on a white wall) or the pixel has none (dark neutral hair): then
+ * it is left out.
  */
 #include "segment.h"
 
@@ -42,6 +53,13 @@
 #define PLAIN     10.0 /* (wall_spread up to this, else 1 x band) */
 #define LINK      0.08 /* joined through pixels of at least this alpha; */
 #define TAPER     0.5  /* alpha fades to 0 over this outer share */
+#define DARK_MIN  6.0  /* dark ring: this much (luma) below the mix, */
+#define HUE_LO    0.15 /* sine of the F-B angle: hue says nothing below, */
+#define HUE_HI    0.35 /* everything above; */
+#define CHROMA_LO 6.0  /* likewise the pixel's own distance from grey */
+#define CHROMA_HI 14.0
+#define HUE_WALL  0.5 /* and a hue nearer the wall's (alpha < this) */
+#define HUE_OPEN  0.7 /* hue alpha below this: the inside ramp is lifted */
 
 typedef struct soft_buf {
     uint8_t *hm, *dil, *ero, *m, *out; /* out: !hm, then the outer zone */
@@ -171,7 +189,70 @@ static double clamp01(double v)
     return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-/* Alpha of one band pixel. */
+static double luma(const float *c)
+{
+    return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+}
+
+/* How far a colour is from the grey of its mean level. */
+static double chroma(const float *c)
+{
+    double m = (c[0] + c[1] + c[2]) / 3.0, d0 = c[0] - m, d1 = c[1] - m;
+    double d2 = c[2] - m;
+    return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
+}
+
+/* Alpha of a darkened mix I = s (a F + (1 - a) B), s < 1: the a at which
+ * a F + (1 - a) B points the way I does (its hue), blended towards `a`
+ * as F and B point alike (then hue says nothing). Never above `a`. */
+double idp__hue_alpha(const float *o, const float *bg, const float *fg,
+                      double a)
+{
+    double n =
+        sqrt((double)o[0] * o[0] + (double)o[1] * o[1] + (double)o[2] * o[2]);
+    double u[3], pb[3], pd[3], ob = 0, od = 0, bd = 0, dd = 0, h, conf;
+    double nf = dist3(fg, (const float[3]){0, 0, 0});
+    double nb = dist3(bg, (const float[3]){0, 0, 0});
+    if (n < 1 || nf < 1 || nb < 1)
+        return a;
+    for (int c = 0; c < 3; c++) {
+        u[c] = o[c] / n;
+        ob += bg[c] * u[c];
+        od += (fg[c] - bg[c]) * u[c];
+    }
+    for (int c = 0; c < 3; c++) { /* B and F - B across I's direction */
+        pb[c] = bg[c] - ob * u[c];
+        pd[c] = fg[c] - bg[c] - od * u[c];
+        bd += pb[c] * pd[c];
+        dd += pd[c] * pd[c];
+    }
+    /* sine of the angle between F and B: how far apart their hues are */
+    conf = sqrt(fmax(
+        0, 1 - pow((fg[0] * bg[0] + fg[1] * bg[1] + fg[2] * bg[2]) / (nf * nb),
+                   2)));
+    conf = clamp01((conf - HUE_LO) / (HUE_HI - HUE_LO));
+    /* and how much hue the pixel has: a dark neutral pixel has none */
+    conf *= clamp01((chroma(o) - CHROMA_LO) / (CHROMA_HI - CHROMA_LO));
+    if (dd < 1e-9 || conf <= 0)
+        return a;
+    h = conf * clamp01(-bd / dd) + (1 - conf) * a;
+    return h < a ? h : a;
+}
+
+/* The dark ring that sharpening (and JPEG) leaves along an outline: a
+ * pixel darker than the mix a F + (1 - a) B, so no mix of person and
+ * wall, and of a hue nearer the wall's than the person's. */
+static int wall_ring(const float *o, const float *bg, const float *fg, double a,
+                     double nu)
+{
+    float m[3];
+    for (int c = 0; c < 3; c++)
+        m[c] = (float)(a * fg[c] + (1 - a) * bg[c]);
+    return luma(o) < luma(m) - fmax(nu, DARK_MIN) &&
+           idp__hue_alpha(o, bg, fg, 1) < HUE_WALL;
+}
+
+/* Alpha of one band pixel (read from its hue on the dark ring). */
 static double band_alpha(const float *o, const float *bg, const float *fg,
                          double prior, double nu)
 {
@@ -179,22 +260,28 @@ static double band_alpha(const float *o, const float *bg, const float *fg,
     conf = clamp01((d - CONF_LO) / (CONF_HI - CONF_LO));
     a = d > nu ? clamp01((e - nu) / (d - nu)) : prior;
     a = conf * a + (1 - conf) * prior;
+    if (wall_ring(o, bg, fg, a, nu))
+        a = idp__hue_alpha(o, bg, fg, a);
     return a < SNAP ? 0 : a > 1 - SNAP ? 1 : a;
 }
 
 /* Inside the cut, wall-coloured pixels are the person's own (a white
  * shirt) except near its edge: alpha >= depth / band, and >= the working
- * alpha's ramp beyond its middle (2 a_work - 1). */
+ * alpha's ramp beyond its middle (2 a_work - 1) unless the pixel's hue is
+ * nearer the wall's than the person's (wall seen between strands of hair,
+ * the dark ring of an outline: a white shirt on a white wall has no hue
+ * to tell, so it keeps the ramp). */
 static double band_px(const idp__soft_in *in, const soft_buf *b, size_t i,
                       double nu)
 {
     float bg[3], fg[3];
+    const float *o = in->rgb + 3 * i;
     double a, depth = b->din[i] / (double)in->band;
     wall_px(in, b, i, bg);
     idp__fill_at(&b->fg, (int)(i % (size_t)in->w), (int)(i / (size_t)in->w),
                  fg);
-    a = band_alpha(in->rgb + 3 * i, bg, fg, in->hard[i], nu);
-    if (b->hm[i]) /* nor below the cut's own ramp past its middle */
+    a = band_alpha(o, bg, fg, in->hard[i], nu);
+    if (b->hm[i] && idp__hue_alpha(o, bg, fg, 1) >= HUE_OPEN)
         depth = fmax(depth, 2 * in->hard[i] - 1);
     return a < depth ? (depth > 1 ? 1 : depth) : a;
 }

@@ -19,8 +19,9 @@
  * 4. A second round refits every model on the first round's labels.
  * 5. Islands (person pieces not joined to a certain-person pixel) go;
  *    holes (background pieces enclosed by the person) are filled when
- *    small, or inside the head or on the chest; a wall patch enclosed by
- *    long hair stays background.
+ *    small, or inside the head or on the chest, except above the chin
+ *    where they look like the wall: a wall patch enclosed by long hair
+ *    stays background.
  */
 #include "segment.h"
 
@@ -46,7 +47,10 @@
 #define LIKE_SIGMA  4.0  /* ... with sigma at most this (clutter: none) */
 #define MIN_CAND    0.04 /* share of candidates the envelope must leave */
 #define PLAIN_SHARE 0.70 /* candidates fitting the field: a plain wall */
-#define HOLE_SMALL  0.02 /* FW^2: holes smaller than this are filled */
+#define HOLE_SMALL  0.02 /* FW^2: holes smaller than this are filled, */
+/* but not above the chin when this share of the hole looks like the wall
+ * (a small hole's rim is mixed with the hair at the working size) */
+#define HOLE_WALL   0.6
 #define CHEST_HALF  1.0  /* FW: the bottom edge under the chin is chest */
 #define CLOTHES_MIN 0.01 /* FW^2: a piece on the bottom edge kept */
 #define TEX_SIGMAS  4.0  /* texture up to this x sigma is plain wall */
@@ -458,6 +462,7 @@ static int drop_islands(idp__seg_work *w, int *lab)
 
 typedef struct hole {
     double sx, sy, area;
+    double fit; /* pixels that look like the wall */
     int open;   /* touches the top, left or right edge */
     int bottom; /* touches the bottom edge away from the chest */
     int chest;  /* touches the bottom edge under the chin */
@@ -478,19 +483,27 @@ static void border_flags(const idp__seg_work *w, int x, int y, hole *o)
 
 /* A background piece is wall when it reaches the open border; one that
  * reaches the bottom edge only under the chin is the shirt; an enclosed
- * one is filled when small or inside the head or on the chest. */
+ * one is wall when its centre is above the chin and it looks like the
+ * wall (a gap between locks of hair: what the person has above the chin
+ * in the wall's colour, the eyes' whites and teeth, is certain person and
+ * never a hole), else filled when small or inside the head or on the
+ * chest. */
 static int is_wall(const idp__seg_work *w, const hole *o)
 {
     double fw2 = w->geom.fw * w->geom.fw;
     if (o->open || o->bottom)
         return 1;
+    if (!o->chest && o->sy / o->area < w->geom.chin_y &&
+        o->fit >= HOLE_WALL * o->area)
+        return 1; /* wall between long hair and the head or neck */
     if (o->chest || o->area < HOLE_SMALL * fw2)
         return 0;
     return !idp__seg_fill_zone(&w->geom, o->sx / o->area, o->sy / o->area);
 }
 
-static int fill_holes(idp__seg_work *w, int *lab)
+static int fill_holes(idp__seg_work *w, const cut_models *m, int *lab)
 {
+    float like = (float)(LIKE_WALL * fmin(m->sigma, LIKE_SIGMA) * NORM3);
     size_t n = npix(w);
     int nc = idp__components(w->label, 0, w->img.w, w->img.h, lab);
     hole *h;
@@ -510,6 +523,7 @@ static int fill_holes(idp__seg_work *w, int *lab)
         if (!lab[i])
             continue;
         o->sx += x + 0.5, o->sy += y + 0.5, o->area += 1;
+        o->fit += m->wd[i] < like;
         border_flags(w, x, y, o);
     }
     for (int k = 1; k <= nc; k++)
@@ -545,7 +559,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
         if (graph_cut(w, &m, hard, tmp, pw, g) != 0)
             goto done;
     }
-    if (drop_islands(w, tmp) != 0 || fill_holes(w, tmp) != 0)
+    if (drop_islands(w, tmp) != 0 || fill_holes(w, &m, tmp) != 0)
         goto done;
     w->sigma = m.sigma;
     st = IDP_OK;

@@ -214,4 +214,11 @@ typedef struct idp__soft_in {
  * boundary of `hard` the known-background estimate. Returns 0 or -1. */
 int idp__soft_alpha(const idp__soft_in *in, float *alpha);
 
+/* The alpha of an edge pixel darker than both the person F and the wall
+ * B (the dark ring sharpening leaves along an outline), read from its hue:
+ * the a at which a F + (1 - a) B points the way the pixel does, blended
+ * back to `a` as F and B share a hue; never above `a`. Colours 0..255. */
+double idp__hue_alpha(const float *o, const float *bg, const float *fg,
+                      double a);
+
 #endif /* IDP_SEGMENT_H */

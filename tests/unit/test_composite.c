@@ -1,4 +1,5 @@
-/* test_composite.c - soft edges lose the old wall's colour. */
+/* test_composite.c - soft edges lose the old wall's colour, also where the
+ * wall field is a few levels off the wall actually seen near the edge. */
 #include "check.h"
 #include "idp_internal.h"
 
@@ -59,8 +60,37 @@ static void test_no_halo(void)
     CHECK_EQ_INT(out[(W - 1) * 3 + 2], 255);
 }
 
+/* The field passed in is 25 levels off the wall around the edge (a
+ * vignette the quadratic misses): the wall seen beside the edge (alpha 0)
+ * corrects it. With the field alone, F at alpha 0.25 is ~19 levels off. */
+static void test_local_wall(void)
+{
+    static uint8_t rgb[W * H * 3], alpha[W * H], out[W * H * 3], fg[W * H * 3];
+    static float wall[W * H * 3];
+    const double f[3] = {200, 150, 90}, b[3] = {85, 117, 166};
+    const idp_rgb t = {255, 255, 255};
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            size_t i = (size_t)y * W + (size_t)x;
+            double a = x < 40 ? 1 : x >= 48 ? 0 : (48 - x) / 8.0;
+            alpha[i] = (uint8_t)lround(a * 255);
+            for (int c = 0; c < 3; c++) {
+                rgb[i * 3 + (size_t)c] =
+                    (uint8_t)lround(a * f[c] + (1 - a) * b[c]);
+                wall[i * 3 + (size_t)c] = (float)(b[c] + 25);
+            }
+        }
+    CHECK_EQ_INT(idp__composite(rgb, alpha, wall, W, H, t, out, fg), 0);
+    for (int x = 40; x < 48; x++) {
+        size_t i = 3 * (size_t)W + (size_t)x;
+        for (int c = 0; c < 3; c++)
+            CHECK(fabs(fg[i * 3 + (size_t)c] - f[c]) <= 4);
+    }
+}
+
 int main(void)
 {
     test_no_halo();
+    test_local_wall();
     return CHECK_DONE();
 }
