@@ -155,14 +155,52 @@ static void blur_line(const float *in, float *out, int n, size_t step, int r)
     }
 }
 
+/* blur_line down every column at once, row by row: each column's sum
+ * takes the same additions and subtractions in the same order (the same
+ * floats), but rows are read in memory order instead of one float per
+ * cache line. `sum`: w floats. */
+static void blur_columns(const float *in, float *out, int w, int h, int r,
+                         float *sum)
+{
+    float inv = 1.0f / (float)(2 * r + 1);
+    int lo = 0, hi = -1;
+    memset(sum, 0, (size_t)w * sizeof *sum);
+    for (int i = 0; i < h; i++) {
+        float *o = out + (size_t)i * (size_t)w;
+        while (hi < i + r && hi + 1 < h) {
+            const float *row = in + (size_t)++hi * (size_t)w;
+            for (int x = 0; x < w; x++)
+                sum[x] += row[x];
+        }
+        while (lo < i - r) {
+            const float *row = in + (size_t)lo++ * (size_t)w;
+            for (int x = 0; x < w; x++)
+                sum[x] -= row[x];
+        }
+        if (hi - lo == 2 * r)
+            for (int x = 0; x < w; x++)
+                o[x] = sum[x] * inv;
+        else
+            for (int x = 0; x < w; x++)
+                o[x] = sum[x] / (float)(hi - lo + 1);
+    }
+}
+
 void idp__box_blur(float *p, int w, int h, int r, float *tmp)
 {
+    float *sum;
     if (r <= 0)
         return;
     for (int y = 0; y < h; y++)
         blur_line(p + (size_t)y * (size_t)w, tmp + (size_t)y * (size_t)w, w, 1,
                   r);
-    for (int x = 0; x < w; x++)
+    sum = malloc((size_t)w * sizeof *sum);
+    if (sum) {
+        blur_columns(tmp, p, w, h, r, sum);
+        free(sum);
+        return;
+    }
+    for (int x = 0; x < w; x++) /* no memory for the sums: column-wise */
         blur_line(tmp + x, p + x, h, (size_t)w, r);
 }
 
