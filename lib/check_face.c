@@ -77,9 +77,26 @@ static void pose_rule(idp_check_result *r, double v, double warn, double fail,
         idp__res_msg(r, zh, en, fabs(v));
 }
 
+/* A capture for a profile that allows rotation: photo-make levels a tilt
+ * up to IDP__LEVEL_MAX_DEG (level.c), so only more than that fails. */
+static int levelled(const idp__check_env *e, idp_check_result *r)
+{
+    double v = e->m->roll_deg;
+    if (e->mode != IDP_MODE_CAPTURE || !e->p->allow_rotation || isnan(v) ||
+        fabs(v) < IDP__LEVEL_MIN_DEG || fabs(v) > IDP__LEVEL_MAX_DEG)
+        return 0;
+    idp__res(r, IDP_PASS, v, "deg");
+    idp__res_limit(r, "|x| <= %.0f deg (levelled)", IDP__LEVEL_MAX_DEG);
+    idp__res_msg(r, "头部倾斜 %.1f°，制作时将转正",
+                 "head tilted %.1f deg: the photo will be levelled", fabs(v));
+    return 1;
+}
+
 void idp__check_head_roll(const idp__check_env *e, idp_check_result *r)
 {
     const idp_thresholds *l = &e->p->limits;
+    if (levelled(e, r))
+        return;
     pose_rule(r, e->m->roll_deg, l->roll_warn_deg, l->roll_fail_deg,
               "头部倾斜 %.1f°：请保持头部端正，双眼水平",
               "head tilted %.1f deg: keep the head upright, eyes level");

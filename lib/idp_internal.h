@@ -90,6 +90,15 @@ idp_status idp__image_region(idp_ctx *ctx, const idp_image *img, idp_rect src,
 idp_status idp__plane_resize(idp_ctx *ctx, const uint8_t *plane, int w, int h,
                              int ow, int oh, uint8_t **out);
 
+/* `img` turned by `deg` degrees (clockwise on screen) about (cx, cy), in
+ * the same frame (what comes from outside repeats the edge): photo-make
+ * levelling a tilted head. idp__plane_rotate: one 8-bit plane likewise,
+ * into a buffer to free(). */
+idp_status idp__image_rotate(idp_ctx *ctx, const idp_image *img, double deg,
+                             double cx, double cy, idp_image **out);
+idp_status idp__plane_rotate(idp_ctx *ctx, const uint8_t *plane, int w, int h,
+                             double deg, double cx, double cy, uint8_t **out);
+
 /* `img` decoded again from its file or bytes with `shrink` file pixels
  * per pixel (1, 2, 4 or 8; a power of two below info.shrink). */
 idp_status idp__image_reload(idp_ctx *ctx, const idp_image *img, int shrink,
@@ -190,6 +199,30 @@ typedef struct idp__crop_plan {
  * made from the file, so only k above px is upscaling). */
 void idp__plan_crop(const idp_profile *p, const idp_measurements *m, int img_h,
                     double px, idp__crop_plan *plan);
+
+/* ---- levelling a tilted head (level.c) ---- */
+
+/* photo-make turns a photo whose eye line is off level by this much, up to
+ * the most, where the profile allows it (allow_rotation). */
+#define IDP__LEVEL_MIN_DEG 0.5
+#define IDP__LEVEL_MAX_DEG 15.0
+
+/* The turn (degrees, clockwise on screen) that levels the subject of the
+ * capture report `r` (file pixels), or 0: not allowed, not needed, or a
+ * tilt beyond IDP__LEVEL_MAX_DEG (left to head_roll to refuse). */
+double idp__level_turn(const idp_report *r, const idp_profile *p);
+/* The eye midpoint the turn is about (file pixels). */
+idp_point idp__level_centre(const idp_report *r);
+/* The crop for the subject turned by `deg` (file pixels, in the turned
+ * frame). */
+void idp__level_plan(const idp_report *r, const idp_profile *p, double deg,
+                     idp__crop_plan *plan);
+/* `img` and the working alpha of `mt` (bound to img) turned by `deg` about
+ * `c` (img pixels): *turned and *alpha are the caller's to free; mt->alpha
+ * then points at *alpha. */
+idp_status idp__level_source(idp_ctx *ctx, double deg, idp_point c,
+                             const idp_image *img, struct idp__matte *mt,
+                             idp_image **turned, uint8_t **alpha);
 
 /* ---- reports and the check framework ---- */
 

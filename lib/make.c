@@ -20,7 +20,9 @@ struct idp_made {
     uint8_t *alpha;      /* profile size */
     uint8_t *foreground; /* profile size, the person's own colours */
     idp__matte *matte;   /* of the input, for idp_made_matte_png */
-    idp_rect crop;       /* in the file's pixels */
+    idp_rect crop;       /* in the file's pixels (the turned frame) */
+    double turn;         /* degrees that level the head (level.c); 0 */
+    idp_point centre;    /* ... about this point, file pixels */
     idp_profile profile;
     idp_timings *timings; /* frame, recolour; encode by idp_made_jpeg */
 };
@@ -132,10 +134,19 @@ static idp_status new_photo(int w, int h, const char *name, idp_image **out)
  * of the image used. */
 typedef struct source {
     const idp_image *img;
-    idp_image *fine; /* owned, or NULL */
+    idp_image *fine;   /* owned, or NULL */
+    idp_image *turned; /* owned, or NULL: img turned level */
+    uint8_t *alpha;    /* owned, or NULL: the matte turned likewise */
     idp_rect crop;
-    idp__matte matte; /* shares the alpha of m->matte */
+    idp__matte matte; /* shares the alpha of m->matte (or owns *alpha) */
 } source;
+
+static void source_close(source *s)
+{
+    idp_image_free(s->turned);
+    idp_image_free(s->fine);
+    free(s->alpha);
+}
 
 static idp_status source_open(idp_ctx *ctx, const idp_image *img,
                               const idp_made *m, source *s)
@@ -145,7 +156,6 @@ static idp_status source_open(idp_ctx *ctx, const idp_image *img,
     while (f > 1 && m->crop.w / f < m->profile.width)
         f /= 2;
     s->img = img;
-    s->fine = NULL;
     if (f < was) {
         st = idp__image_reload(ctx, img, f, &s->fine);
         s->img = s->fine;
@@ -168,6 +178,13 @@ static idp_status source_open(idp_ctx *ctx, const idp_image *img,
         s->matte.img_h = s->img->height;
         s->matte.work_scale = (double)s->matte.ww / s->img->width;
     }
+    if (st == IDP_OK && m->turn != 0) {
+        idp_point c = {m->centre.x / f, m->centre.y / f};
+        st = idp__level_source(ctx, m->turn, c, s->img, &s->matte, &s->turned,
+                               &s->alpha);
+        if (st == IDP_OK)
+            s->img = s->turned;
+    }
     return st;
 }
 
@@ -179,7 +196,7 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
     size_t n = (size_t)w * (size_t)h;
     uint8_t *rgb = malloc(n * 3);
     float *wall = NULL;
-    source s = {NULL, NULL, {0, 0, 0, 0}, {0}};
+    source s = {NULL, NULL, NULL, NULL, {0, 0, 0, 0}, {0}};
     idp_status st = rgb ? IDP_OK : IDP_E_NOMEM;
     m->alpha = malloc(n);
     m->foreground = malloc(n * 3);
@@ -202,7 +219,7 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
                                        m->photo->pixels, m->foreground))
         st = IDP_E_NOMEM;
     m->timings->recolour = idp__now_ms() - t0;
-    idp_image_free(s.fine);
+    source_close(&s);
     free(wall);
     free(rgb);
     if (st == IDP_E_NOMEM)
@@ -245,6 +262,13 @@ static idp_status start(const idp_report *r, const idp_profile *p,
     }
     idp__timings_clear(m->timings);
     m->crop = r->plan.crop;
+    m->turn = idp__level_turn(r, p);
+    if (m->turn != 0) {
+        idp__crop_plan plan;
+        m->centre = idp__level_centre(r);
+        idp__level_plan(r, p, m->turn, &plan);
+        m->crop = plan.crop;
+    }
     *out = m;
     return IDP_OK;
 }
