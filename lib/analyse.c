@@ -80,14 +80,6 @@ static void empty_measurements(idp_measurements *m)
     m->eye_right.x = m->eye_right.y = NAN;
 }
 
-static const idp_face *find_subject(const idp_report *r)
-{
-    for (size_t i = 0; i < r->n_faces; i++)
-        if (r->faces[i].is_subject)
-            return &r->faces[i];
-    return NULL;
-}
-
 static idp_status detect_into(idp_ctx *ctx, const idp_image *img,
                               const idp_profile *p, idp_report *r)
 {
@@ -121,7 +113,7 @@ static idp_status measure(idp_ctx *ctx, const idp_image *img,
     r->has_image = 1;
     r->info = img->info;
     empty_measurements(&r->m);
-    subject = find_subject(r);
+    subject = idp__report_subject(r);
     if (subject) {
         measure_subject(img, subject, &r->m);
         seg = idp__now_ms();
@@ -148,7 +140,7 @@ void idp__check_env_of(idp__check_env *env, const idp_image *img,
     env->mode = o->mode;
     env->faces = r->faces;
     env->n_faces = r->n_faces;
-    env->subject = find_subject(r);
+    env->subject = idp__report_subject(r);
     env->m = &r->m;
     env->sx = (double)img->width / o->profile->width;
     env->sy = r->m.scale;

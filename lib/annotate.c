@@ -182,18 +182,10 @@ static void draw_wall(const idp__canvas *cv, const idp__matte *mt)
                 idp__draw_pixel(cv, x, y, WALL, 255);
 }
 
-static const idp_face *subject_of(const idp_report *r)
-{
-    for (size_t i = 0; i < r->n_faces; i++)
-        if (r->faces[i].is_subject)
-            return &r->faces[i];
-    return NULL;
-}
-
 void idp__annotate_draw(const idp_report *r, const idp_profile *p,
                         const idp__canvas *cv)
 {
-    const idp_face *subject = subject_of(r);
+    const idp_face *subject = idp__report_subject(r);
     int t = line_width(cv);
     if (r->mode == IDP_MODE_FINAL && p->height > 0)
         draw_bands(cv, p, 0, 0, cv->w, cv->h);

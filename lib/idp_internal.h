@@ -250,6 +250,9 @@ struct idp_report {
     idp_timings timings; /* ms per stage, NAN for a stage not run */
 };
 
+/* The face the photo is of (is_subject), or NULL. */
+const idp_face *idp__report_subject(const idp_report *r);
+
 /* Positions and lengths of faces, measurements and crop multiplied by f
  * (image pixels of a reduced decode -> the file's pixels, or back). */
 void idp__report_scale_geometry(idp_report *r, double f);

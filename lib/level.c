@@ -45,13 +45,10 @@ idp_point idp__level_centre(const idp_report *r)
 void idp__level_plan(const idp_report *r, const idp_profile *p, double deg,
                      idp__crop_plan *plan)
 {
-    const idp_face *f = NULL;
+    const idp_face *f = idp__report_subject(r);
     idp_point lm[IDP_LANDMARKS], c = idp__level_centre(r);
     idp_measurements m = r->m;
     double above = r->m.eye_line_y - r->m.head_top_y;
-    for (size_t i = 0; i < r->n_faces; i++)
-        if (r->faces[i].is_subject)
-            f = &r->faces[i];
     if (!f) {
         *plan = r->plan;
         return;

@@ -27,6 +27,14 @@ idp_status idp__report_new(const char *file, const idp_check_options *opt,
     return IDP_OK;
 }
 
+const idp_face *idp__report_subject(const idp_report *r)
+{
+    for (size_t i = 0; i < r->n_faces; i++)
+        if (r->faces[i].is_subject)
+            return &r->faces[i];
+    return NULL;
+}
+
 static void scale_point(idp_point *p, double f)
 {
     p->x *= f;
