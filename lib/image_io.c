@@ -437,17 +437,27 @@ static int scale_by(VipsImage *in, VipsImage **out, double k)
     return rc;
 }
 
+/* Packed 8-bit pixels in memory as a vips image (not copied: `px` must
+ * outlive it); 3 bands are sRGB, 1 band grey. */
+static VipsImage *wrap(const uint8_t *px, int w, int h, int bands)
+{
+    VipsImage *im =
+        vips_image_new_from_memory(px, (size_t)w * (size_t)h * (size_t)bands, w,
+                                   h, bands, VIPS_FORMAT_UCHAR);
+    if (im)
+        im->Type =
+            bands == 3 ? VIPS_INTERPRETATION_sRGB : VIPS_INTERPRETATION_B_W;
+    return im;
+}
+
 static int grey_pipeline(const idp_image *img, idp_rect roi, double scale,
                          VipsImage **out)
 {
     VipsImage *t[3] = {NULL, NULL, NULL};
     int rc = -1;
-    t[0] = vips_image_new_from_memory(
-        img->pixels, img->stride * (size_t)img->height, img->width, img->height,
-        3, VIPS_FORMAT_UCHAR);
+    t[0] = wrap(img->pixels, img->width, img->height, 3);
     if (!t[0])
         return -1;
-    t[0]->Type = VIPS_INTERPRETATION_sRGB;
     if (vips_extract_area(t[0], &t[1], (int)roi.x, (int)roi.y, (int)roi.w,
                           (int)roi.h, NULL))
         goto done;
@@ -504,12 +514,9 @@ static int region_pipeline(const idp_image *img, idp_rect src, int out_w,
     idp_rect in = clamp_roi(img, src);
     VipsImage *t[3] = {NULL, NULL, NULL};
     int rc = -1;
-    t[0] = vips_image_new_from_memory(
-        img->pixels, img->stride * (size_t)img->height, img->width, img->height,
-        3, VIPS_FORMAT_UCHAR);
+    t[0] = wrap(img->pixels, img->width, img->height, 3);
     if (!t[0] || in.w < 1 || in.h < 1)
         goto done;
-    t[0]->Type = VIPS_INTERPRETATION_sRGB;
     if (vips_extract_area(t[0], &t[1], (int)in.x, (int)in.y, (int)in.w,
                           (int)in.h, NULL) ||
         scale_by(t[1], &t[2], k))
@@ -558,8 +565,7 @@ idp_status idp__plane_resize(idp_ctx *ctx, const uint8_t *plane, int w, int h,
     *out = NULL;
     if (st != IDP_OK)
         return st;
-    in = vips_image_new_from_memory(plane, (size_t)w * (size_t)h, w, h, 1,
-                                    VIPS_FORMAT_UCHAR);
+    in = wrap(plane, w, h, 1);
     if (!in || vips_resize(in, &big, (double)ow / w, "vscale", (double)oh / h,
                            "kernel", VIPS_KERNEL_LINEAR, NULL)) {
         if (in)
@@ -588,8 +594,7 @@ static idp_status rotate_pixels(idp_ctx *ctx, const uint8_t *px, int w, int h,
     size_t len = 0;
     int rc;
     *out = NULL;
-    in = vips_image_new_from_memory(px, (size_t)w * (size_t)h * (size_t)bands,
-                                    w, h, bands, VIPS_FORMAT_UCHAR);
+    in = wrap(px, w, h, bands);
     rc = !in || vips_affine(in, &rot, cos(t), -sin(t), sin(t), cos(t), "idx",
                             -cx, "idy", -cy, "odx", cx, "ody", cy, "oarea",
                             area, "extend", VIPS_EXTEND_COPY, NULL);
