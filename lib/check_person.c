@@ -56,6 +56,33 @@ static void warn_look(idp_check_result *r, const char *zh, const char *en,
     idp__res_msg(r, zh, en, 100 * v);
 }
 
+/* A test of one pixel's Lab colour; `ref` is the test's own (a colour). */
+typedef int (*colour_test)(const person_env *pe, const double c[3],
+                           const double *ref);
+
+/* The pixels of zone z on a grid of at most `budget` (0: every pixel),
+ * only the person's when `person_only`: *n counted, *hit passing `test`.
+ * 0 when the zone is outside the picture. */
+static int count_zone(const person_env *pe, idp_rect z, int person_only,
+                      int budget, colour_test test, const double *ref,
+                      size_t *n, size_t *hit)
+{
+    int x0, y0, x1, y1, step;
+    if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
+        return 0;
+    step = budget > 0 ? idp__px_step(x0, y0, x1, y1, budget) : 1;
+    for (int y = y0; y < y1; y += step)
+        for (int x = x0; x < x1; x += step) {
+            double c[3];
+            if (person_only && !is_person(pe, x, y))
+                continue;
+            idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
+            (*n)++;
+            *hit += (size_t)(test(pe, c, ref) != 0);
+        }
+    return 1;
+}
+
 /* Hair colour: the person beside the temples (between brows and eyes,
  * just outside the face), skin left out; NAN when none shows. */
 static void hair_lab(const person_env *pe, double lab[3])
@@ -86,14 +113,23 @@ static void hair_lab(const person_env *pe, double lab[3])
         lab[k] = n > 0 ? acc[k] / n : NAN;
 }
 
-/* Share of the person above the brows that is neither skin nor hair
- * (black, grey or white hair is colourless; brown hair matches the
- * temples): a hat, cap or scarf (quality-checks.md §7.M). */
+/* Neither skin nor hair (black, grey or white hair is colourless; brown
+ * hair matches `hair`, the temples' colour). */
+static int not_skin_or_hair(const person_env *pe, const double c[3],
+                            const double *hair)
+{
+    double chroma = hypot(c[1], c[2]);
+    return !(idp__like_colour(pe->skin, c) || chroma < 12 ||
+             (c[0] < 40 && chroma < 30) ||
+             (!isnan(hair[0]) && idp__like_colour(hair, c)));
+}
+
+/* Share of the person above the brows that is neither skin nor hair: a
+ * hat, cap or scarf (quality-checks.md §7.M). */
 static double covering_share(const idp__check_env *e, const person_env *pe)
 {
     const idp_point *lm = pe->g.lm;
     double hair[3], brow = INFINITY, top, xc = (lm[0].x + lm[16].x) / 2;
-    int x0, y0, x1, y1;
     size_t n = 0, other = 0;
     for (int i = 17; i <= 26; i++)
         brow = fmin(brow, lm[i].y);
@@ -101,34 +137,21 @@ static double covering_share(const idp__check_env *e, const person_env *pe)
     hair_lab(pe, hair);
     idp_rect z = {xc - 0.4 * pe->g.fw, top, 0.8 * pe->g.fw,
                   brow - 0.05 * pe->g.ied - top};
-    if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
+    if (!count_zone(pe, z, 1, 20000, not_skin_or_hair, hair, &n, &other))
         return NAN;
-    int step = idp__px_step(x0, y0, x1, y1, 20000); /* the budget */
-    for (int y = y0; y < y1; y += step)
-        for (int x = x0; x < x1; x += step) {
-            double c[3], chroma;
-            if (!is_person(pe, x, y))
-                continue;
-            idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
-            chroma = hypot(c[1], c[2]);
-            n++;
-            if (idp__like_colour(pe->skin, c) || chroma < 12 ||
-                (c[0] < 40 && chroma < 30) ||
-                (!isnan(hair[0]) && idp__like_colour(hair, c)))
-                continue;
-            other++;
-        }
     return n > 0 ? (double)other / (double)n : NAN;
 }
 
-/* Is Lab colour c the forehead's skin? Its colour under any light; on a
- * grey photo anything from the cheeks' lightness - 20 up (a forehead is
- * often lit brighter than the cheeks). */
-static int forehead_skin(const person_env *pe, const double c[3])
+/* Is Lab colour c not the forehead's skin? Skin is its colour under any
+ * light; on a grey photo anything from the cheeks' lightness - 20 up (a
+ * forehead is often lit brighter than the cheeks). */
+static int not_forehead_skin(const person_env *pe, const double c[3],
+                             const double *unused)
 {
+    (void)unused;
     if (hypot(pe->skin[1], pe->skin[2]) < 6)
-        return hypot(c[1], c[2]) < 8 && c[0] > pe->skin[0] - 20;
-    return idp__like_colour(pe->skin, c);
+        return !(hypot(c[1], c[2]) < 8 && c[0] > pe->skin[0] - 20);
+    return !idp__like_colour(pe->skin, c);
 }
 
 /* Share of the forehead (between the brow peaks p19 and p24, 0.05 to 0.4
@@ -138,22 +161,13 @@ static double forehead_cover(const person_env *pe)
 {
     const idp_point *lm = pe->g.lm;
     double brow = INFINITY;
-    int x0, y0, x1, y1;
     size_t n = 0, other = 0;
     for (int i = 17; i <= 26; i++)
         brow = fmin(brow, lm[i].y);
     idp_rect z = {lm[19].x, brow - 0.4 * pe->g.ied, lm[24].x - lm[19].x,
                   0.35 * pe->g.ied};
-    if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
+    if (!count_zone(pe, z, 0, 20000, not_forehead_skin, NULL, &n, &other))
         return NAN;
-    int step = idp__px_step(x0, y0, x1, y1, 20000); /* the budget */
-    for (int y = y0; y < y1; y += step)
-        for (int x = x0; x < x1; x += step) {
-            double c[3];
-            idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
-            n++;
-            other += (size_t)!forehead_skin(pe, c);
-        }
     return n > 0 ? (double)other / (double)n : NAN;
 }
 
@@ -230,21 +244,18 @@ void idp__check_head_covering(const idp__check_env *e, idp_check_result *r)
         covering_message(r, v, brim);
 }
 
+static int like_skin(const person_env *pe, const double c[3],
+                     const double *unused)
+{
+    (void)unused;
+    return idp__like_colour(pe->skin, c);
+}
+
 static double skin_share(const person_env *pe, idp_rect z)
 {
-    int x0, y0, x1, y1;
     size_t n = 0, hit = 0;
-    if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
+    if (!count_zone(pe, z, 1, 0, like_skin, NULL, &n, &hit))
         return NAN;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++) {
-            double c[3];
-            if (!is_person(pe, x, y))
-                continue;
-            idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
-            n++;
-            hit += (size_t)idp__like_colour(pe->skin, c);
-        }
     return n > 0 ? (double)hit / (double)n : NAN;
 }
 
@@ -354,6 +365,13 @@ void idp__check_shoulders_level(const idp__check_env *e, idp_check_result *r)
 
 /* Bright metal or strongly coloured pixels of the person below the ear
  * lobes, beside the jaw (earrings), that are not skin. */
+static int jewel_like(const person_env *pe, const double c[3],
+                      const double *unused)
+{
+    (void)unused;
+    return de76(c, pe->skin) > 25 && (c[0] > 85 || hypot(c[1], c[2]) > 45);
+}
+
 static double earring_share(const person_env *pe)
 {
     const idp_point *lm = pe->g.lm;
@@ -362,19 +380,7 @@ static double earring_share(const person_env *pe)
     for (int s = 0; s < 2; s++) {
         const idp_point *a = s == 0 ? &lm[3] : &lm[13];
         idp_rect z = {s == 0 ? a->x - w : a->x, a->y, w, h};
-        int x0, y0, x1, y1;
-        if (!idp__px_clip(&pe->p, z, &x0, &y0, &x1, &y1))
-            continue;
-        for (int y = y0; y < y1; y++)
-            for (int x = x0; x < x1; x++) {
-                double c[3];
-                if (!is_person(pe, x, y))
-                    continue;
-                idp__px_lab(&pe->p, idp__px_at(&pe->p, x, y), c);
-                n++;
-                hit += de76(c, pe->skin) > 25 &&
-                       (c[0] > 85 || hypot(c[1], c[2]) > 45);
-            }
+        count_zone(pe, z, 1, 0, jewel_like, NULL, &n, &hit);
     }
     return n > 0 ? (double)hit / (double)n : 0;
 }
