@@ -72,7 +72,7 @@ static int start(pool *p, worker *w, unsigned n)
     int rc = CLI_OK;
     for (unsigned i = 0; i < n && rc == CLI_OK; i++) {
         w[i].p = p;
-        rc = cli_setup_ctx(&p->b->o->co, &w[i].ctx);
+        rc = cli_setup_ctx(&p->b->o->co, 1, &w[i].ctx);
     }
     if (rc != CLI_OK)
         return rc;

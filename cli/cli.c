@@ -384,7 +384,7 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
     return -1;
 }
 
-int cli_setup_ctx(const cli_common *co, idp_ctx **ctx)
+int cli_setup_ctx(const cli_common *co, int threads, idp_ctx **ctx)
 {
     if (idp_ctx_new(ctx) != IDP_OK) {
         cli_error(NULL, "out of memory");
@@ -399,6 +399,8 @@ int cli_setup_ctx(const cli_common *co, idp_ctx **ctx)
         return CLI_USAGE;
     if (idp_ctx_set_analysis_size(*ctx, co->full_size ? 0 : IDP_ANALYSIS_PX) !=
         IDP_OK)
+        return CLI_INTERNAL;
+    if (idp_ctx_set_threads(*ctx, threads) != IDP_OK)
         return CLI_INTERNAL;
     return CLI_OK;
 }

@@ -76,9 +76,11 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
               const char *shortopts, cli_common *co, cli_tool_option fn,
               void *tool, void (*usage)(FILE *));
 
-/* A context with --model, --max-pixels and --full-size applied; an exit
+/* A context with --model, --max-pixels and --full-size applied and
+ * `threads` per call (idp_ctx_set_threads: 0 one per core, for the tools
+ * that work on one photo at a time; 1 for photo-batch's workers); an exit
  * code. */
-int cli_setup_ctx(const cli_common *co, idp_ctx **ctx);
+int cli_setup_ctx(const cli_common *co, int threads, idp_ctx **ctx);
 
 /* `text` on one line: a newline as \n, other control bytes as \xNN (file
  * names may hold them). */

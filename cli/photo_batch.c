@@ -236,7 +236,7 @@ static int prepare(cli_batch *b)
     const cli_batch_opts *o = b->o;
     idp_ctx *ctx = NULL;
     char err[4400];
-    int rc = cli_setup_ctx(&o->co, &ctx);
+    int rc = cli_setup_ctx(&o->co, 1, &ctx);
     if (rc == CLI_OK)
         rc = cli_load_profile(ctx, o->co.profile, &b->profile);
     idp_ctx_free(ctx);

@@ -176,7 +176,7 @@ int main(int argc, char **argv)
     rc = check_operands(&o, argc, argv);
     if (rc >= 0)
         return rc;
-    rc = cli_setup_ctx(&o.co, &ctx);
+    rc = cli_setup_ctx(&o.co, 0, &ctx);
     if (rc == CLI_OK)
         rc = run(ctx, &o, lang, argc, argv);
     idp_ctx_free(ctx);

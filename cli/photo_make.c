@@ -428,7 +428,7 @@ int main(int argc, char **argv)
         rc = check_distinct(&o, argv[optind]);
     if (rc >= 0)
         return rc;
-    rc = cli_setup_ctx(&o.co, &j.ctx);
+    rc = cli_setup_ctx(&o.co, 0, &j.ctx);
     if (rc == CLI_OK)
         rc = prepare(j.ctx, &o, &profile, &mo);
     j.o = &o;

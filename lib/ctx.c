@@ -34,6 +34,7 @@ idp_status idp_ctx_new(idp_ctx **out)
     if (!ctx)
         return IDP_E_NOMEM;
     ctx->max_pixels = IDP_DEFAULT_MAX_PIXELS;
+    ctx->threads = 1;
     *out = ctx;
     return IDP_OK;
 }
@@ -65,6 +66,19 @@ idp_status idp_ctx_set_analysis_size(idp_ctx *ctx, int long_px)
         return idp__fail(ctx, IDP_E_INVALID_ARG,
                          "the analysis size must be >= 0 px");
     ctx->analysis_px = long_px;
+    return IDP_OK;
+}
+
+idp_status idp_ctx_set_threads(idp_ctx *ctx, int threads)
+{
+    long cores;
+    if (!ctx)
+        return IDP_E_INVALID_ARG;
+    if (threads < 0)
+        return idp__fail(ctx, IDP_E_INVALID_ARG,
+                         "the number of threads must be >= 0");
+    cores = sysconf(_SC_NPROCESSORS_ONLN);
+    ctx->threads = threads > 0 ? threads : cores > 1 ? (int)cores : 1;
     return IDP_OK;
 }
 

@@ -48,7 +48,7 @@ static idp_status detect_pass(idp_ctx *ctx, struct idp__face_bridge *b,
     idp__detection found[IDP__MAX_FACES];
     size_t m = 0;
     idp_status st =
-        idp__bridge_detect(b, g, w, h, (size_t)w, up, 0.0, found,
+        idp__bridge_detect(b, g, w, h, (size_t)w, up, 0.0, ctx->threads, found,
                            IDP__MAX_FACES, &m, ctx->error, sizeof ctx->error);
     if (st == IDP_OK)
         idp__detections_merge(dets, n, IDP__MAX_FACES, found, m);

@@ -15,6 +15,7 @@
 #include "shape_model.h"
 
 #include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/image_processing/scan_fhog_pyramid.h>
 #include <dlib/image_processing/shape_predictor.h>
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/serialize.h>
@@ -33,11 +34,19 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <exception>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 #include <vector>
+
+typedef dlib::scan_fhog_pyramid<dlib::pyramid_down<6>> hog_scanner;
+typedef hog_scanner::fhog_filterbank hog_filters;
 
 struct idp__face_bridge {
     dlib::frontal_face_detector detector;
+    std::vector<hog_filters> filters; /* the detector's, built once */
+    std::vector<double> bias;         /* each filter's threshold */
     std::unique_ptr<dlib::shape_predictor> predictor; /* the .dat, if read */
 };
 
@@ -231,22 +240,242 @@ idp_rect box_from_dlib(const dlib::rectangle &r, double sx, double sy)
     return out;
 }
 
+/* ---- HOG detection, its pyramid levels in two runs ----
+ * dlib's object_detector<scan_fhog_pyramid> extracts FHOG features at each
+ * level of an image pyramid (each level 5/6 the size of the one before),
+ * slides each of its filters over every level, and keeps the best of
+ * overlapping boxes. The same arithmetic here, call for call, but with
+ * the levels cut in two runs, [0, k) and [k, levels), that go on two
+ * threads when asked: k balances their pixels (levels 0-1 against the
+ * rest, about 52/48). Boxes, scores and their order are dlib's (tested
+ * against the detector itself: threads 0 in idp__bridge_detect). */
+
+typedef std::vector<std::pair<double, dlib::rectangle>> scored_boxes;
+
+/* The filters as dlib's processed_weight_vector builds them, and their
+ * thresholds (each weight vector's last element). */
+void build_filters(idp__face_bridge &b)
+{
+    const hog_scanner &sc = b.detector.get_scanner();
+    b.filters.clear();
+    b.bias.clear();
+    for (unsigned long i = 0; i < b.detector.num_detectors(); i++) {
+        const hog_scanner::feature_vector_type &w = b.detector.get_w(i);
+        b.filters.push_back(sc.build_fhog_filterbank(w));
+        b.bias.push_back(w(sc.get_num_dimensions()));
+    }
+}
+
+/* One scan: the scanner's geometry (its private compute_fhog_window_size
+ * redone from public getters) and where each level's boxes go. */
+struct hog_scan {
+    const idp__face_bridge *b;
+    const hog_scanner *sc;
+    int cell;
+    long win_w, win_h; /* the filter window with padding, in cells */
+    double adjust;
+    std::vector<std::vector<scored_boxes>> boxes; /* [level][filter] */
+
+    hog_scan(const idp__face_bridge &bridge, double adjust_threshold)
+        : b(&bridge), sc(&bridge.detector.get_scanner()),
+          cell((int)sc->get_cell_size()), adjust(adjust_threshold)
+    {
+        const dlib::rectangle r = dlib::centered_rect(
+            dlib::point(0, 0), sc->get_detection_window_width(),
+            sc->get_detection_window_height());
+        const dlib::rectangle t = dlib::grow_rect(
+            sc->get_feature_extractor().image_to_feats(r, cell, 1, 1),
+            (long)sc->get_padding());
+        win_w = t.width();
+        win_h = t.height();
+    }
+};
+
+/* detect_from_fhog_pyramid's body for one level: every filter. */
+void scan_level(hog_scan &s, const dlib::array<dlib::array2d<float>> &feats,
+                unsigned long level)
+{
+    const long pad = (long)s.sc->get_padding();
+    dlib::pyramid_down<6> pyr;
+    dlib::array2d<float> sal;
+    std::vector<scored_boxes> &out = s.boxes[level];
+    out.resize(s.b->filters.size());
+    for (size_t f = 0; f < s.b->filters.size(); f++) {
+        const double thresh = s.b->bias[f] + s.adjust;
+        const dlib::rectangle area =
+            dlib::impl::apply_filters_to_fhog(s.b->filters[f], feats, sal);
+        for (long r = area.top(); r <= area.bottom(); ++r)
+            for (long c = area.left(); c <= area.right(); ++c) {
+                if (!(sal[r][c] >= thresh))
+                    continue;
+                dlib::rectangle rect =
+                    s.sc->get_feature_extractor().feats_to_image(
+                        dlib::centered_rect(dlib::point(c, r),
+                                            s.win_w - 2 * pad,
+                                            s.win_h - 2 * pad),
+                        s.cell, s.win_h, s.win_w);
+                out[f].push_back(
+                    std::make_pair(sal[r][c], pyr.rect_up(rect, level)));
+            }
+    }
+}
+
+/* Levels [l0, l1): each level image made from the one before, as
+ * create_fhog_pyramid makes them (so a run from k > 0 redoes the cheap
+ * resizes below k, not the features). */
+template <typename image_type>
+void scan_levels(hog_scan &s, const image_type &img, unsigned long l0,
+                 unsigned long l1)
+{
+    dlib::pyramid_down<6> pyr;
+    dlib::array<dlib::array2d<float>> feats;
+    dlib::array2d<unsigned char> level, next;
+    if (l0 == 0 && l1 > 0) {
+        s.sc->get_feature_extractor()(img, feats, s.cell, s.win_h, s.win_w);
+        scan_level(s, feats, 0);
+    }
+    for (unsigned long l = 1; l < l1; l++) {
+        if (l == 1) {
+            pyr(img, level);
+        } else {
+            pyr(level, next);
+            swap(level, next);
+        }
+        if (l < l0)
+            continue;
+        s.sc->get_feature_extractor()(level, feats, s.cell, s.win_h, s.win_w);
+        scan_level(s, feats, l);
+    }
+}
+
+/* create_fhog_pyramid's count of levels, and where to cut them so both
+ * runs have about half the pixels. */
+unsigned long count_levels(const hog_scanner &sc, long rows, long cols,
+                           unsigned long *cut)
+{
+    dlib::pyramid_down<6> pyr;
+    dlib::rectangle rect(0, 0, cols - 1, rows - 1);
+    std::vector<double> px(1, (double)rows * (double)cols);
+    unsigned long levels = 0;
+    double total = px[0], sum = 0;
+    do {
+        rect = pyr.rect_down(rect);
+        ++levels;
+        px.push_back((double)rect.area());
+        total += px.back();
+    } while (rect.width() >= sc.get_min_pyramid_layer_width() &&
+             rect.height() >= sc.get_min_pyramid_layer_height() &&
+             levels < sc.get_max_pyramid_levels());
+    total -= px.back(); /* the last rect is below the smallest level */
+    *cut = 0;
+    while (*cut < levels && sum < total / 2)
+        sum += px[(*cut)++];
+    return levels;
+}
+
+/* Both runs, on two threads when threads > 1 (one if the thread cannot
+ * start). Exceptions of the second thread are rethrown here. */
+template <typename image_type>
+void scan_all(hog_scan &s, const image_type &img, int threads)
+{
+    unsigned long cut = 0;
+    unsigned long levels =
+        count_levels(*s.sc, (long)num_rows(img), (long)num_columns(img), &cut);
+    s.boxes.assign(levels, std::vector<scored_boxes>());
+    if (threads < 2 || cut == 0 || cut >= levels) {
+        scan_levels(s, img, 0, levels);
+        return;
+    }
+    std::exception_ptr failed;
+    std::thread other;
+    try {
+        other = std::thread([&s, &img, cut, levels, &failed]() {
+            try {
+                scan_levels(s, img, cut, levels);
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        });
+    } catch (const std::system_error &) {
+        scan_levels(s, img, 0, levels); /* no thread: one after the other */
+        return;
+    }
+    try {
+        scan_levels(s, img, 0, cut);
+    } catch (...) {
+        other.join();
+        throw;
+    }
+    other.join();
+    if (failed)
+        std::rethrow_exception(failed);
+}
+
+/* object_detector::operator()'s end: per filter the boxes of all levels
+ * sorted by score, then all filters sorted by confidence and overlaps
+ * suppressed. */
+void suppress(const idp__face_bridge &b, hog_scan &s,
+              std::vector<dlib::rect_detection> &final_dets)
+{
+    std::vector<dlib::rect_detection> all;
+    for (size_t f = 0; f < b.filters.size(); f++) {
+        scored_boxes d;
+        for (const std::vector<scored_boxes> &level : s.boxes)
+            if (f < level.size())
+                d.insert(d.end(), level[f].begin(), level[f].end());
+        std::sort(d.rbegin(), d.rend(), dlib::impl::compare_pair_rect);
+        for (const std::pair<double, dlib::rectangle> &x : d) {
+            dlib::rect_detection r;
+            r.detection_confidence = x.first - b.bias[f];
+            r.weight_index = f;
+            r.rect = x.second;
+            all.push_back(r);
+        }
+    }
+    final_dets.clear();
+    if (b.filters.size() > 1)
+        std::sort(all.rbegin(), all.rend());
+    const dlib::test_box_overlap &overlap = b.detector.get_overlap_tester();
+    for (const dlib::rect_detection &r : all) {
+        bool hit = false;
+        for (const dlib::rect_detection &kept : final_dets)
+            hit = hit || overlap(kept.rect, r.rect);
+        if (!hit)
+            final_dets.push_back(r);
+    }
+}
+
+/* threads 0: dlib's object_detector itself (the reference). */
+template <typename image_type>
+void hog_detect(idp__face_bridge &b, const image_type &img, double threshold,
+                int threads, std::vector<dlib::rect_detection> &dets)
+{
+    if (threads == 0) {
+        b.detector(img, dets, threshold);
+        return;
+    }
+    hog_scan s(b, threshold);
+    scan_all(s, img, threads);
+    suppress(b, s, dets);
+}
+
 /* Run the detector, upsampling first; boxes in the caller's coordinates,
  * unsorted. */
 void run_detector(idp__face_bridge *b, const grey_view &img, int upsample,
-                  double threshold, std::vector<idp__detection> &found)
+                  double threshold, int threads,
+                  std::vector<idp__detection> &found)
 {
     std::vector<dlib::rect_detection> dets;
     double sx = 1.0;
     double sy = 1.0;
     if (upsample == 0) {
-        b->detector(img, dets, threshold);
+        hog_detect(*b, img, threshold, threads, dets);
     } else {
         dlib::array2d<unsigned char> big;
         dlib::pyramid_up(img, big, dlib::pyramid_down<2>());
         for (int i = 1; i < upsample; i++)
             dlib::pyramid_up(big);
-        b->detector(big, dets, threshold);
+        hog_detect(*b, big, threshold, threads, dets);
         sx = (img.cols - 1.0) / std::max(big.nc() - 1L, 1L);
         sy = (img.rows - 1.0) / std::max(big.nr() - 1L, 1L);
     }
@@ -266,7 +495,7 @@ bool by_score(const idp__detection &a, const idp__detection &b)
 }
 
 idp_status detect(idp__face_bridge *b, const uint8_t *grey, int w, int h,
-                  size_t stride, int upsample, double threshold,
+                  size_t stride, int upsample, double threshold, int threads,
                   idp__detection *dets, size_t max, size_t *n, char *err,
                   size_t err_len)
 {
@@ -275,13 +504,14 @@ idp_status detect(idp__face_bridge *b, const uint8_t *grey, int w, int h,
     if (s != IDP_OK)
         return s;
     if ((dets == NULL && max > 0) || upsample < 0 || upsample > max_upsample ||
-        std::isnan(threshold))
+        std::isnan(threshold) || threads < 0)
         return fail(err, err_len, IDP_E_INVALID_ARG,
-                    "%s: bad arguments (upsample %d, max %zu)", who, upsample,
-                    max);
+                    "%s: bad arguments (upsample %d, max %zu, threads %d)", who,
+                    upsample, max, threads);
 
     std::vector<idp__detection> found;
-    run_detector(b, make_view(grey, w, h, stride), upsample, threshold, found);
+    run_detector(b, make_view(grey, w, h, stride), upsample, threshold, threads,
+                 found);
     std::stable_sort(found.begin(), found.end(), by_score);
     size_t count = std::min(found.size(), max);
     std::copy(found.begin(), found.begin() + count, dets);
@@ -497,6 +727,7 @@ extern "C" idp_status idp__bridge_new(const void *detector, size_t n,
         *out = NULL;
         std::unique_ptr<idp__face_bridge> b(new idp__face_bridge());
         read_detector(detector, n, b->detector);
+        build_filters(*b);
         *out = b.release();
         return IDP_OK;
     } catch (const std::bad_alloc &) {
@@ -550,20 +781,19 @@ extern "C" void idp__bridge_free(idp__face_bridge *b) noexcept
     delete b;
 }
 
-extern "C" idp_status idp__bridge_detect(idp__face_bridge *b,
-                                         const uint8_t *grey, int w, int h,
-                                         size_t stride, int upsample,
-                                         double threshold, idp__detection *dets,
-                                         size_t max, size_t *n, char *err,
-                                         size_t err_len) noexcept
+extern "C" idp_status
+idp__bridge_detect(idp__face_bridge *b, const uint8_t *grey, int w, int h,
+                   size_t stride, int upsample, double threshold, int threads,
+                   idp__detection *dets, size_t max, size_t *n, char *err,
+                   size_t err_len) noexcept
 {
     try {
         if (n == NULL)
             return fail(err, err_len, IDP_E_INVALID_ARG,
                         "face detector: count is null");
         *n = 0;
-        return detect(b, grey, w, h, stride, upsample, threshold, dets, max, n,
-                      err, err_len);
+        return detect(b, grey, w, h, stride, upsample, threshold, threads, dets,
+                      max, n, err, err_len);
     } catch (const std::bad_alloc &) {
         return fail(err, err_len, IDP_E_NOMEM, "face detector: out of memory");
     } catch (const dlib::serialization_error &e) {

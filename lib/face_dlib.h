@@ -51,12 +51,15 @@ void idp__bridge_free(idp__face_bridge *b) IDP__NOEXCEPT;
  * down to ~40 px instead of ~80 px); boxes are returned in the coordinates
  * of the image given. Detections with confidence >= `threshold` are kept,
  * sorted by confidence (highest first); at most `max` are written and *n
- * receives how many were written. */
+ * receives how many were written. `threads` 1 scans the pyramid levels in
+ * one run, 2 (or more) in two runs on two threads, with the same results;
+ * 0 calls dlib's object_detector itself, the reference the runs are
+ * tested against. */
 idp_status idp__bridge_detect(idp__face_bridge *b, const uint8_t *grey, int w,
                               int h, size_t stride, int upsample,
-                              double threshold, idp__detection *dets,
-                              size_t max, size_t *n, char *err,
-                              size_t err_len) IDP__NOEXCEPT;
+                              double threshold, int threads,
+                              idp__detection *dets, size_t max, size_t *n,
+                              char *err, size_t err_len) IDP__NOEXCEPT;
 
 /* Fit the 68 landmarks inside `box` (image coordinates) of an 8-bit grey
  * image with the dlib predictor read by idp__bridge_read_dlib() (else

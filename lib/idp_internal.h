@@ -32,6 +32,7 @@ struct idp_ctx {
     int model_explicit;             /* set by idp_ctx_set_model() */
     uint64_t max_pixels;
     int analysis_px;                 /* 0: decode at full size */
+    int threads;                     /* >= 1 (idp_ctx_set_threads) */
     struct idp__face_bridge *bridge; /* loaded on first detection */
     struct idp__shape_model *shape;  /* the compact model, when used */
     double model_load_ms;            /* what the load took; 0 before */

@@ -160,6 +160,13 @@ IDP_API IDP_NODISCARD idp_status idp_ctx_set_max_pixels(idp_ctx *ctx,
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_analysis_size(idp_ctx *ctx,
                                                            int long_px);
 
+/* How many threads one call on this context may use (1, the default, or
+ * more; 0: one per online core). Face detection and making a photo split
+ * their largest steps in two when threads >= 2; the results are the same
+ * bytes as with 1. A program that runs one context per core (photo-batch
+ * -j N) leaves it at 1. */
+IDP_API IDP_NODISCARD idp_status idp_ctx_set_threads(idp_ctx *ctx, int threads);
+
 /* ---- profiles (photo standards) ---- */
 
 #define IDP_MAX_BACKGROUNDS 8
