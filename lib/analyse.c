@@ -1,6 +1,7 @@
 /*
  * analyse.c - idp_check(): detect, measure the subject, run the rules.
  */
+#include "face_zones.h"
 #include "idp_internal.h"
 
 #include <math.h>
@@ -153,7 +154,9 @@ static void run_rules(const idp_image *img, const idp_check_options *o,
                       idp_report *r)
 {
     idp__check_env env;
+    idp__skin_memo skin = {0, 0, {NAN, NAN, NAN}};
     idp__check_env_of(&env, img, o, r);
+    env.skin = &skin;
     idp__run_checks(&env, r);
 }
 

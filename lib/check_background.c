@@ -299,7 +299,7 @@ static size_t clothing_lab(const idp__px *p, const idp__check_env *e,
     size_t n = 0, all = (size_t)mt->ww * (size_t)mt->wh;
     float *v = malloc(3 * all * sizeof *v);
     idp__face_geo_of(e->subject->landmarks, &g);
-    idp__skin_lab(p, &g, skin);
+    idp__env_skin(e, p, &g, skin);
     lab[0] = lab[1] = lab[2] = NAN;
     for (size_t i = 0; v && i < all; i++) {
         double c[3];

@@ -146,7 +146,7 @@ static int eyes_measured(const idp__check_env *e, idp_check_result *r,
     if (!idp__px_start(e, r, p))
         return 0;
     idp__face_geo_of(e->subject->landmarks, g);
-    idp__skin_lab(p, g, skin);
+    idp__env_skin(e, p, g, skin);
     for (int s = 0; s < 2; s++)
         measure_eye(p, g, s, skin, &o[s]);
     return 1;
@@ -258,10 +258,11 @@ void idp__check_gaze_forward(const idp__check_env *e, idp_check_result *r)
  * less dark of the two is (tinted lenses darken both). Dark eye make-up
  * and lash lines stay at the lids and brows, so the part of the lens
  * below the eye tells a lens from make-up (docs/checks.md). */
-static int lens_darkening(const idp__px *p, const idp__face_geo *g, double *v)
+static int lens_darkening(const idp__check_env *e, const idp__px *p,
+                          const idp__face_geo *g, double *v)
 {
     double skin[3], lens[3], d = INFINITY;
-    if (idp__skin_lab(p, g, skin) == 0)
+    if (idp__env_skin(e, p, g, skin) == 0)
         return 0;
     for (int s = 0; s < 2; s++) {
         if (idp__px_median_lab(p, idp__zone_under_lens(g, s), 1, NULL, NULL,
@@ -282,7 +283,7 @@ void idp__check_tinted_glasses(const idp__check_env *e, idp_check_result *r)
     if (!idp__px_start(e, r, &p))
         return;
     idp__face_geo_of(e->subject->landmarks, &g);
-    if (!lens_darkening(&p, &g, &v)) {
+    if (!lens_darkening(e, &p, &g, &v)) {
         idp__res_look(r, "眼部不在画面内，需要人工查看",
                       "the eyes are outside the picture: needs a person to "
                       "look");
@@ -318,11 +319,12 @@ static int is_specular(const uint8_t *c)
 
 /* Near-white, colourless pixels of the lens zones outside the eyes
  * (catchlights in the eye are normal). */
-static double glare_share(const idp__px *p, const idp__face_geo *g)
+static double glare_share(const idp__check_env *e, const idp__px *p,
+                          const idp__face_geo *g)
 {
     size_t n = 0, hit = 0;
     double skin[3], lab[3];
-    if (idp__skin_lab(p, g, skin) == 0)
+    if (idp__env_skin(e, p, g, skin) == 0)
         return NAN;
     for (int s = 0; s < 2; s++) {
         int x0, y0, x1, y1;
@@ -351,7 +353,7 @@ void idp__check_glasses_glare(const idp__check_env *e, idp_check_result *r)
     if (!idp__px_start(e, r, &p))
         return;
     idp__face_geo_of(e->subject->landmarks, &g);
-    v = glare_share(&p, &g);
+    v = glare_share(e, &p, &g);
     if (isnan(v)) {
         idp__res_look(r, "眼部不在画面内，需要人工查看",
                       "the eyes are outside the picture: needs a person to "
@@ -401,12 +403,13 @@ void idp__check_red_eye(const idp__check_env *e, idp_check_result *r)
 }
 
 /* Dark, colourless (hair-like) share of the band just above the brows. */
-static double hair_share(const idp__px *p, const idp__face_geo *g)
+static double hair_share(const idp__check_env *e, const idp__px *p,
+                         const idp__face_geo *g)
 {
     double skin[3], lab[3];
     int x0, y0, x1, y1;
     size_t n = 0, hit = 0;
-    if (idp__skin_lab(p, g, skin) == 0 ||
+    if (idp__env_skin(e, p, g, skin) == 0 ||
         !idp__px_clip(p, idp__zone_brow_band(g), &x0, &y0, &x1, &y1))
         return NAN;
     for (int y = y0; y < y1; y++)
@@ -427,7 +430,7 @@ void idp__check_hair_over_eyes(const idp__check_env *e, idp_check_result *r)
     if (!idp__px_start(e, r, &p))
         return;
     idp__face_geo_of(e->subject->landmarks, &g);
-    v = hair_share(&p, &g);
+    v = hair_share(e, &p, &g);
     if (isnan(v)) {
         idp__res_look(r, "眉毛上方不在画面内，需要人工查看",
                       "the forehead is outside the picture: needs a person "

@@ -36,7 +36,7 @@ static int person_start(const idp__check_env *e, idp_check_result *r,
         return 0;
     idp__face_geo_of(e->subject->landmarks, &pe->g);
     pe->mt = e->matte;
-    if (idp__skin_lab(&pe->p, &pe->g, pe->skin) == 0) {
+    if (idp__env_skin(e, &pe->p, &pe->g, pe->skin) == 0) {
         idp__res_look(r, "看不到脸颊皮肤，需要人工查看",
                       "the cheeks are not visible: needs a person to look");
         return 0;

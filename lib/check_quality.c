@@ -223,7 +223,7 @@ void idp__check_colour_natural(const idp__check_env *e, idp_check_result *r)
         return;
     }
     idp__face_geo_of(e->subject->landmarks, &g);
-    v = idp__skin_lab(&p, &g, lab) ? outside_skin_box(lab) : NAN;
+    v = idp__env_skin(e, &p, &g, lab) ? outside_skin_box(lab) : NAN;
     idp__res(r,
              idp__grade_high(v, l->colour_natural_warn, l->colour_natural_fail),
              v, "dE");

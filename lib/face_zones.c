@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static idp_point mid(idp_point a, idp_point b)
 {
@@ -247,6 +248,20 @@ size_t idp__skin_lab(const idp__px *p, const idp__face_geo *g, double lab[3])
     int step = idp__px_step(0, 0, (int)both.w, (int)both.h, SKIN_SAMPLES);
     /* the nose between the zones is skin too */
     return idp__px_median_lab(p, both, step, in_face_keep, g->lm, lab);
+}
+
+size_t idp__env_skin(const idp__check_env *e, const idp__px *p,
+                     const idp__face_geo *g, double lab[3])
+{
+    idp__skin_memo *m = e->skin;
+    if (!m)
+        return idp__skin_lab(p, g, lab);
+    if (!m->done) {
+        m->n = idp__skin_lab(p, g, m->lab);
+        m->done = 1;
+    }
+    memcpy(lab, m->lab, sizeof m->lab);
+    return m->n;
 }
 
 int idp__like_colour(const double skin[3], const double c[3])

@@ -98,6 +98,17 @@ size_t idp__px_median_lab(const idp__px *p, idp_rect r, int step,
 /* Median Lab of the two cheek zones: the subject's skin. */
 size_t idp__skin_lab(const idp__px *p, const idp__face_geo *g, double lab[3]);
 
+/* The same for the rules of one check: measured once, then remembered in
+ * e->skin (eight rules ask; on a 12 MP capture each measure reads ~40000
+ * pixels). p and g are the caller's, of e's image and subject. */
+typedef struct idp__skin_memo {
+    int done;
+    size_t n;
+    double lab[3];
+} idp__skin_memo;
+size_t idp__env_skin(const idp__check_env *e, const idp__px *p,
+                     const idp__face_geo *g, double lab[3]);
+
 /* Could Lab colour c be the material of reference colour `ref` (skin,
  * hair) under other light? Same hue (within 20 degrees) and a similar
  * chroma, any lightness; for a grey reference, lightness within 20. */

@@ -281,6 +281,9 @@ typedef struct idp__check_env {
     double px; /* file pixels per image pixel (idp_image_shrink): rules
                 * work in image pixels, pixel values are reported in the
                 * file's */
+    struct idp__skin_memo *skin; /* the subject's skin colour, measured by
+                                    the first rule that asks; NULL: each
+                                    asks anew (face_zones.h) */
 } idp__check_env;
 
 /* The environment idp_check() gives the rules for report `r` of `img`. */

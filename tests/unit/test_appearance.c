@@ -155,9 +155,9 @@ static int setup(photo *f)
     open_eye(f, 0);
     open_eye(f, 1);
     make_matte(f);
-    f->env = (idp__check_env){&f->img, &f->p,    IDP_MODE_FINAL, &f->face,
-                              1,       &f->face, &f->m,          1,
-                              1,       &f->mt,   NULL,           1};
+    f->env = (idp__check_env){
+        &f->img, &f->p, IDP_MODE_FINAL, &f->face, 1, &f->face, &f->m,
+        1,       1,     &f->mt,         NULL,     1, NULL};
     return 0;
 }
 
