@@ -291,7 +291,7 @@ static uint8_t *compose(const uint8_t *px, size_t stride, const run *rn, int w,
                 px[(size_t)y * stride + (size_t)x * 3 + (size_t)c];
         }
     }
-    if (ok && idp__composite(rgb, rn->alpha, wall, w, h, t, out, NULL) != 0)
+    if (ok && idp__composite(rgb, rn->alpha, wall, w, h, t, 1, out, NULL) != 0)
         ok = 0;
     free(wall);
     free(rgb);

@@ -126,21 +126,43 @@ static void blend(const uint8_t *rgb, const uint8_t *alpha, float *near[4],
     }
 }
 
+/* The two estimates' inputs and planes, for idp__par2. */
+typedef struct nearby {
+    const uint8_t *rgb, *alpha;
+    const float *wall;
+    int w, h;
+    float *planes[4], *tmp;
+} nearby;
+
+static void person_task(void *p)
+{
+    nearby *j = p;
+    nearby_person(j->rgb, j->alpha, j->w, j->h, j->planes, j->tmp);
+}
+
+static void wall_task(void *p)
+{
+    nearby *j = p;
+    nearby_wall(j->rgb, j->alpha, j->wall, j->w, j->h, j->planes, j->tmp);
+}
+
 int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
-                   int w, int h, idp_rgb target, uint8_t *out, uint8_t *fg)
+                   int w, int h, idp_rgb target, int threads, uint8_t *out,
+                   uint8_t *fg)
 {
     size_t n = (size_t)w * (size_t)h;
-    float *buf = malloc(n * 9 * sizeof *buf), *near[4], *bw[4];
+    float *buf = malloc(n * 10 * sizeof *buf);
     const double t[3] = {target.r, target.g, target.b};
+    nearby near = {rgb, alpha, wall, w, h, {NULL}, buf + 8 * n};
+    nearby bw = {rgb, alpha, wall, w, h, {NULL}, buf + 9 * n};
     if (!buf)
         return -1;
     for (int c = 0; c < 4; c++) {
-        near[c] = buf + (size_t)c * n;
-        bw[c] = buf + (size_t)(4 + c) * n;
+        near.planes[c] = buf + (size_t)c * n;
+        bw.planes[c] = buf + (size_t)(4 + c) * n;
     }
-    nearby_person(rgb, alpha, w, h, near, buf + 8 * n);
-    nearby_wall(rgb, alpha, wall, w, h, bw, buf + 8 * n);
-    blend(rgb, alpha, near, bw, n, t, out, fg);
+    idp__par2(threads, person_task, &near, wall_task, &bw);
+    blend(rgb, alpha, near.planes, bw.planes, n, t, out, fg);
     free(buf);
     return 0;
 }

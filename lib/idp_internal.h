@@ -377,6 +377,16 @@ idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
 void idp__matte_wall_at(const idp__matte *mt, double x, double y,
                         double rgb[3]);
 
+/* ---- two-way parallelism (parallel.c, pthreads) ---- */
+
+typedef void (*idp__task)(void *arg);
+typedef void (*idp__rows_fn)(void *arg, int y0, int y1);
+/* fb(b) on a second thread while fa(a) runs on this one; both are done on
+ * return. threads < 2 (or no thread could start): fa(a), then fb(b). */
+void idp__par2(int threads, idp__task fa, void *a, idp__task fb, void *b);
+/* fn(arg, 0, n / 2) and fn(arg, n / 2, n), likewise. */
+void idp__par_rows(int threads, int n, idp__rows_fn fn, void *arg);
+
 /* ---- compositing (composite.c, pure) ---- */
 
 /* Mean over a (2r+1)^2 window of a float plane, the window shrinking at
@@ -389,9 +399,11 @@ void idp__box_blur(float *p, int w, int h, int r, float *tmp);
  * wall's colour at each pixel, 3 floats per pixel) of the same output-size
  * grid; writes 3 x w x h bytes to out and, when fg is not NULL, the
  * estimated colours of the person (for a cutout; 0 where alpha is 0).
+ * On `threads` >= 2 the person and wall estimates run side by side.
  * Returns 0, or -1 out of memory. */
 int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
-                   int w, int h, idp_rgb target, uint8_t *out, uint8_t *fg);
+                   int w, int h, idp_rgb target, int threads, uint8_t *out,
+                   uint8_t *fg);
 
 /* The made photo's timings, writable through a const idp_made (the
  * encoders add theirs). */

@@ -215,8 +215,9 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
         st = idp__matte_render(ctx, &s.matte, s.img, s.crop, w, h, m->alpha);
     if (st == IDP_OK && !(wall = wall_grid(&s.matte, s.crop, w, h)))
         st = IDP_E_NOMEM;
-    if (st == IDP_OK && idp__composite(rgb, m->alpha, wall, w, h, target,
-                                       m->photo->pixels, m->foreground))
+    if (st == IDP_OK &&
+        idp__composite(rgb, m->alpha, wall, w, h, target, ctx->threads,
+                       m->photo->pixels, m->foreground))
         st = IDP_E_NOMEM;
     m->timings->recolour = idp__now_ms() - t0;
     source_close(&s);

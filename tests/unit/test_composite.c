@@ -4,6 +4,7 @@
 #include "idp_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define W 64
 #define H 8
@@ -34,7 +35,7 @@ static void test_no_halo(void)
             }
         }
     static uint8_t fg[W * H * 3];
-    CHECK_EQ_INT(idp__composite(rgb, alpha, wall, W, H, t, out, fg), 0);
+    CHECK_EQ_INT(idp__composite(rgb, alpha, wall, W, H, t, 1, out, fg), 0);
     /* the person's own colour is recovered along the edge (below alpha
      * 0.2 one 8-bit step of the mix is > 2 levels of F, and F hardly
      * shows there) */
@@ -80,12 +81,17 @@ static void test_local_wall(void)
                 wall[i * 3 + (size_t)c] = (float)(b[c] + 25);
             }
         }
-    CHECK_EQ_INT(idp__composite(rgb, alpha, wall, W, H, t, out, fg), 0);
+    CHECK_EQ_INT(idp__composite(rgb, alpha, wall, W, H, t, 1, out, fg), 0);
     for (int x = 40; x < 48; x++) {
         size_t i = 3 * (size_t)W + (size_t)x;
         for (int c = 0; c < 3; c++)
             CHECK(fabs(fg[i * 3 + (size_t)c] - f[c]) <= 4);
     }
+    /* on two threads: the same bytes */
+    static uint8_t out2[W * H * 3], fg2[W * H * 3];
+    CHECK_EQ_INT(idp__composite(rgb, alpha, wall, W, H, t, 2, out2, fg2), 0);
+    CHECK(memcmp(out, out2, sizeof out) == 0);
+    CHECK(memcmp(fg, fg2, sizeof fg) == 0);
 }
 
 int main(void)
