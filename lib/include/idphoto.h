@@ -35,9 +35,10 @@
  * verdict inside an idp_report.
  *
  * Threads: an idp_ctx and everything made with it may be used by one thread
- * at a time. Different contexts may be used in parallel. The library never
- * prints, never exits and keeps no mutable global state (libvips is
- * initialised once, thread-safely).
+ * at a time. Different contexts may be used in parallel. Inside one call a
+ * context may use a second thread of its own (idp_ctx_set_threads), joined
+ * before the call returns. The library never prints, never exits and keeps
+ * no mutable global state (libvips is initialised once, thread-safely).
  */
 #ifndef IDPHOTO_H
 #define IDPHOTO_H
