@@ -160,13 +160,37 @@ static void run_rules(const idp_image *img, const idp_check_options *o,
     idp__run_checks(&env, r);
 }
 
+idp_status idp__check_measure(idp_ctx *ctx, const idp_image *img,
+                              const idp_check_options *o, idp_report **out)
+{
+    idp_report *r = NULL;
+    idp_status st = idp__report_new(idp_image_name(img), o, &r);
+    if (st == IDP_OK)
+        st = measure(ctx, img, o->profile, r);
+    if (st != IDP_OK) {
+        idp_report_free(r);
+        return st;
+    }
+    r->timings.decode = img->decode_ms;
+    *out = r;
+    return IDP_OK;
+}
+
+void idp__check_judge(const idp_image *img, const idp_check_options *o,
+                      idp_report *r)
+{
+    double t0 = idp__now_ms();
+    run_rules(img, o, r);
+    if (idp_image_shrink(img) > 1)
+        idp__report_scale_geometry(r, idp_image_shrink(img));
+    r->timings.checks += idp__now_ms() - t0;
+}
+
 idp_status idp_check(idp_ctx *ctx, const idp_image *img,
                      const idp_check_options *opt, idp_report **out)
 {
     idp_check_options o = {idp_profile_default(), IDP_MODE_FINAL};
-    idp_report *r = NULL;
     idp_status st;
-    double t0;
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
@@ -176,19 +200,8 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
         o = *opt;
     if (!o.profile)
         o.profile = idp_profile_default();
-    st = idp__report_new(idp_image_name(img), &o, &r);
+    st = idp__check_measure(ctx, img, &o, out);
     if (st == IDP_OK)
-        st = measure(ctx, img, o.profile, r);
-    if (st != IDP_OK) {
-        idp_report_free(r);
-        return st;
-    }
-    t0 = idp__now_ms();
-    run_rules(img, &o, r);
-    if (idp_image_shrink(img) > 1)
-        idp__report_scale_geometry(r, idp_image_shrink(img));
-    r->timings.checks += idp__now_ms() - t0;
-    r->timings.decode = img->decode_ms;
-    *out = r;
-    return IDP_OK;
+        idp__check_judge(img, &o, *out);
+    return st;
 }

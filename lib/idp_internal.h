@@ -286,6 +286,15 @@ typedef struct idp__check_env {
                                     asks anew (face_zones.h) */
 } idp__check_env;
 
+/* idp_check() in two halves (idp_make runs the rules beside the render):
+ * measure makes the report (faces, measurements, matte, crop plan in the
+ * image's pixels); judge runs the rules, then scales the geometry to the
+ * file's pixels. `o` has its profile set. */
+idp_status idp__check_measure(idp_ctx *ctx, const idp_image *img,
+                              const idp_check_options *o, idp_report **out);
+void idp__check_judge(const idp_image *img, const idp_check_options *o,
+                      idp_report *r);
+
 /* The environment idp_check() gives the rules for report `r` of `img`. */
 void idp__check_env_of(idp__check_env *env, const idp_image *img,
                        const idp_check_options *o, const idp_report *r);

@@ -274,32 +274,114 @@ static idp_status start(const idp_report *r, const idp_profile *p,
     return IDP_OK;
 }
 
+/* The render of a capture whose rules may still be running: it reads a
+ * copy of the report's geometry scaled to the file's pixels (the rules
+ * read the image's), and the matte, which both only read. */
+typedef struct make_job {
+    idp_ctx *ctx;
+    const idp_image *img;
+    const idp_profile *p;
+    idp_rgb target;
+    idp_report geo; /* faces copied, every other pointer borrowed */
+    idp_made *m;
+    idp_status st;
+} make_job;
+
+static void make_task(void *arg)
+{
+    make_job *j = arg;
+    j->st = start(&j->geo, j->p, &j->m);
+    if (j->st == IDP_OK)
+        j->st = render(j->ctx, j->img, j->m, j->target);
+}
+
+static idp_status geometry_copy(const idp_report *r, int shrink, idp_report *g)
+{
+    *g = *r;
+    g->faces = malloc((r->n_faces ? r->n_faces : 1) * sizeof *g->faces);
+    if (!g->faces)
+        return IDP_E_NOMEM;
+    memcpy(g->faces, r->faces, r->n_faces * sizeof *g->faces);
+    if (shrink > 1)
+        idp__report_scale_geometry(g, shrink);
+    return IDP_OK;
+}
+
+typedef struct judge_job {
+    const idp_image *img;
+    const idp_check_options *o;
+    idp_report *r;
+} judge_job;
+
+static void judge_task(void *arg)
+{
+    judge_job *j = arg;
+    idp__check_judge(j->img, j->o, j->r);
+}
+
+/* The rules, and the render beside them on a second thread (its work is
+ * dropped when a rule refuses the photo); with one thread the render only
+ * runs for a photo the rules accept. */
+static idp_status judge_and_render(idp_ctx *ctx, const idp_image *img,
+                                   const idp_check_options *co, idp_report *r,
+                                   make_job *job)
+{
+    judge_job jj = {img, co, r};
+    idp_status st = geometry_copy(r, idp_image_shrink(img), &job->geo);
+    if (st != IDP_OK)
+        return idp__fail(ctx, st, "out of memory");
+    if (ctx->threads < 2) {
+        judge_task(&jj);
+        if (idp_report_verdict(r) != IDP_VERDICT_FAIL)
+            make_task(job);
+    } else {
+        idp__par2(ctx->threads, judge_task, &jj, make_task, job);
+    }
+    free(job->geo.faces);
+    return IDP_OK;
+}
+
 idp_status idp_make(idp_ctx *ctx, const idp_image *img,
                     const idp_make_options *opt, idp_made **out,
                     idp_report **report)
 {
     idp_check_options co = {opt ? opt->profile : NULL, IDP_MODE_CAPTURE};
-    idp_made *m = NULL;
+    make_job job;
     idp_status st;
     if (!out || !report)
         return IDP_E_INVALID_ARG;
     *out = NULL;
     *report = NULL;
+    if (!ctx || !img)
+        return idp__fail(ctx, IDP_E_INVALID_ARG, "no image");
     if (!co.profile)
         co.profile = idp_profile_default();
-    st = idp_check(ctx, img, &co, report);
-    if (st != IDP_OK || idp_report_verdict(*report) == IDP_VERDICT_FAIL)
-        return st; /* refused: the reasons are in the report */
-    if (!(*report)->matte)
+    st = idp__check_measure(ctx, img, &co, report);
+    if (st != IDP_OK)
+        return st;
+    if (!(*report)->matte) { /* no face: the rules say why */
+        idp__check_judge(img, &co, *report);
+        if (idp_report_verdict(*report) == IDP_VERDICT_FAIL)
+            return IDP_OK;
         return idp__fail(ctx, IDP_E_INTERNAL, "%s: no matte",
                          idp_image_name(img));
-    st = start(*report, co.profile, &m);
-    if (st == IDP_OK)
-        st = render(ctx, img, m, pick_background(opt, co.profile));
-    if (st != IDP_OK) {
-        idp_made_free(m);
-        return st == IDP_E_NOMEM ? idp__fail(ctx, st, "out of memory") : st;
     }
-    *out = m;
+    memset(&job, 0, sizeof job);
+    job.ctx = ctx;
+    job.img = img;
+    job.p = co.profile;
+    job.target = pick_background(opt, co.profile);
+    job.st = IDP_OK;
+    st = judge_and_render(ctx, img, &co, *report, &job);
+    if (st != IDP_OK || idp_report_verdict(*report) == IDP_VERDICT_FAIL) {
+        idp_made_free(job.m);
+        return st; /* refused: the reasons are in the report */
+    }
+    if (job.st != IDP_OK) {
+        idp_made_free(job.m);
+        return job.st == IDP_E_NOMEM ? idp__fail(ctx, job.st, "out of memory")
+                                     : job.st;
+    }
+    *out = job.m;
     return IDP_OK;
 }
