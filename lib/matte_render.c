@@ -151,6 +151,22 @@ static double wall_noise(const idp__soft_in *in, const soft_buf *b)
     return idp__quantile(v, cnt, 0.5);
 }
 
+/* One normalised fill (the wall residual, the person colour). */
+typedef struct fill_job {
+    idp__fill *f;
+    const float *val;
+    const uint8_t *mask;
+    int w, h, r;
+    const float *dflt;
+    int rc;
+} fill_job;
+
+static void fill_task(void *p)
+{
+    fill_job *j = p;
+    j->rc = idp__fill_make(j->f, j->val, 3, j->mask, j->w, j->h, j->r, j->dflt);
+}
+
 /* The wall B and the person F around the band (zones() first). */
 static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
 {
@@ -177,8 +193,10 @@ static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
     }
     for (int c = 0; c < 3 && cnt > 0; c++)
         mean[c] = (float)(sum[c] / cnt);
-    if (idp__fill_make(&b->bg, b->res, 3, b->m, in->w, in->h, rb, zero) ||
-        idp__fill_make(&b->fg, in->rgb, 3, b->ero, in->w, in->h, rf, mean))
+    fill_job bg = {&b->bg, b->res, b->m, in->w, in->h, rb, zero, 0};
+    fill_job fg = {&b->fg, in->rgb, b->ero, in->w, in->h, rf, mean, 0};
+    idp__par2(in->threads, fill_task, &bg, fill_task, &fg);
+    if (bg.rc || fg.rc)
         return -1;
     *noise = fmax(NOISE_MUL * wall_noise(in, b), NOISE_MIN);
     return 0;
@@ -319,16 +337,29 @@ static int keep_linked(const idp__soft_in *in, soft_buf *b, float *alpha)
 /* The cut, the distances inside and outside it, and the zones: the band
  * (within `band` of the cut), the certain person beyond it, the outer
  * zone (within in->outer bands outside). */
+typedef struct dist_job {
+    const uint8_t *mask;
+    int w, h;
+    float *d;
+} dist_job;
+
+static void dist_task(void *p)
+{
+    dist_job *j = p;
+    idp__dist_inside(j->mask, j->w, j->h, j->d);
+}
+
 static void zones(const idp__soft_in *in, soft_buf *b)
 {
     size_t n = (size_t)in->w * (size_t)in->h;
     float band = (float)in->band, reach = (float)(in->outer * in->band);
+    dist_job inside = {b->hm, in->w, in->h, b->din};
+    dist_job outside = {b->out, in->w, in->h, b->dout};
     for (size_t i = 0; i < n; i++) {
         b->hm[i] = in->hard[i] >= 0.5f;
         b->out[i] = !b->hm[i];
     }
-    idp__dist_inside(b->hm, in->w, in->h, b->din);
-    idp__dist_inside(b->out, in->w, in->h, b->dout);
+    idp__par2(in->threads, dist_task, &inside, dist_task, &outside);
     for (size_t i = 0; i < n; i++) {
         b->dil[i] = b->hm[i] || b->dout[i] <= band;
         b->ero[i] = b->din[i] > band;
@@ -345,10 +376,28 @@ static double zone_px(const idp__soft_in *in, const soft_buf *b, size_t i,
     return fade < 1 ? a * (fade > 0 ? fade : 0) : a;
 }
 
+typedef struct alpha_job {
+    const idp__soft_in *in;
+    const soft_buf *b;
+    double nu;
+    float *alpha;
+} alpha_job;
+
+static void alpha_rows(void *p, int y0, int y1)
+{
+    alpha_job *j = p;
+    size_t w = (size_t)j->in->w;
+    for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++)
+        j->alpha[i] = j->b->out[i] && !j->b->ero[i]
+                          ? (float)zone_px(j->in, j->b, i, j->nu)
+                          : (float)j->b->hm[i];
+}
+
 int idp__soft_alpha(const idp__soft_in *in, float *alpha)
 {
     size_t n = (size_t)in->w * (size_t)in->h;
     soft_buf b;
+    alpha_job aj;
     double nu;
     int rc;
     if (soft_alloc(&b, n))
@@ -358,9 +407,8 @@ int idp__soft_alpha(const idp__soft_in *in, float *alpha)
         soft_free(&b);
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        alpha[i] = b.out[i] && !b.ero[i] ? (float)zone_px(in, &b, i, nu)
-                                         : (float)b.hm[i];
+    aj = (alpha_job){in, &b, nu, alpha};
+    idp__par_rows(in->threads, in->h, alpha_rows, &aj);
     rc = keep_linked(in, &b, alpha);
     soft_free(&b);
     return rc;
@@ -500,6 +548,7 @@ idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
     in.du = src.w / out_w / mt->img_w;
     in.v0 = src.y / mt->img_h;
     in.dv = src.h / out_h / mt->img_h;
+    in.threads = ctx ? ctx->threads : 1;
     st = idp__soft_alpha(&in, alpha) == 0 ? IDP_OK : IDP_E_NOMEM;
     if (st == IDP_OK)
         store(mt, src, out_w, out_h, alpha, out);

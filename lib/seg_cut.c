@@ -156,6 +156,28 @@ static float *texture(const idp__seg_work *w)
     return out;
 }
 
+/* Texture and pairwise weights: both read only the image. */
+typedef struct prep {
+    const idp__seg_work *w;
+    float *tex;
+    int32_t *pw;
+} prep;
+
+static float *texture(const idp__seg_work *w);
+static int32_t *pair_weights(const idp__seg_work *w);
+
+static void texture_task(void *p)
+{
+    prep *q = p;
+    q->tex = texture(q->w);
+}
+
+static void pair_task(void *p)
+{
+    prep *q = p;
+    q->pw = pair_weights(q->w);
+}
+
 /* Up to GMM_SAMPLES colours of the pixels where sel[i]; fits g. */
 static int fit_gmm(const idp__seg_work *w, const uint8_t *sel, int k,
                    idp__gmm *g, float *buf)
@@ -229,9 +251,26 @@ static void plain_only(const idp__seg_work *w, const cut_models *m,
             use[i] = 0;
 }
 
+/* One mixture fit (person or background), for idp__par2. */
+typedef struct gmm_job {
+    const idp__seg_work *w;
+    const uint8_t *sel;
+    int k;
+    idp__gmm *g;
+    float *buf;
+    int ok;
+} gmm_job;
+
+static void gmm_task(void *p)
+{
+    gmm_job *j = p;
+    j->ok = fit_gmm(j->w, j->sel, j->k, j->g, j->buf);
+}
+
 static int fit_models(idp__seg_work *w, int round, cut_models *m, uint8_t *use,
                       uint8_t *fg, int *tmp)
 {
+    gmm_job jf, jb;
     size_t n = npix(w);
     float *buf = malloc(GMM_SAMPLES * 3 * 2 * sizeof *buf);
     if (!buf)
@@ -248,8 +287,11 @@ static int fit_models(idp__seg_work *w, int round, cut_models *m, uint8_t *use,
         if (fg[i] && m->wd[i] < LIKE_WALL * fmin(m->sigma, LIKE_SIGMA) * NORM3)
             fg[i] = 0;
     plain_only(w, m, use);
-    m->has_fg = fit_gmm(w, fg, K_FG, &m->fg, buf);
-    m->has_bg = fit_gmm(w, use, K_BG, &m->bg, buf);
+    jf = (gmm_job){w, fg, K_FG, &m->fg, buf, 0};
+    jb = (gmm_job){w, use, K_BG, &m->bg, buf + GMM_SAMPLES * 3, 0};
+    idp__par2(w->threads, gmm_task, &jf, gmm_task, &jb);
+    m->has_fg = jf.ok;
+    m->has_bg = jb.ok;
     free(buf);
     return 0;
 }
@@ -398,25 +440,49 @@ static void add_pairs(const idp__seg_work *w, idp__graph *g, const int *node,
                      pw[i * 4 + (size_t)k]);
 }
 
+/* The data terms of rows y0..y1 as source and sink capacities: person
+ * costs d more, so the sink (wall) side is paid d < 0. */
+typedef struct data_job {
+    const idp__seg_work *w;
+    const cut_models *m;
+    const int *node;
+    int32_t *cap; /* 2 per pixel */
+} data_job;
+
+static void data_rows(void *p, int y0, int y1)
+{
+    data_job *j = p;
+    size_t W = (size_t)j->w->img.w;
+    for (size_t i = (size_t)y0 * W; i < (size_t)y1 * W; i++) {
+        double d;
+        if (j->node[i] < 0)
+            continue;
+        d = data_diff(j->w, j->m, i) * QUANT;
+        j->cap[2 * i] = d < 0 ? (int32_t)(-d + 0.5) : 0;
+        j->cap[2 * i + 1] = d > 0 ? (int32_t)(d + 0.5) : 0;
+    }
+}
+
 /* One cut on graph g (room for every pixel; reset here). */
 static int graph_cut(idp__seg_work *w, const cut_models *m, const uint8_t *hard,
                      int *node, const int32_t *pw, idp__graph *g)
 {
     size_t n = npix(w);
     int nf = 0;
+    data_job dj = {w, m, node, malloc(n * 2 * sizeof *dj.cap)};
+    if (!dj.cap)
+        return -1;
     for (size_t i = 0; i < n; i++)
         node[i] = hard[i] ? -1 : nf++;
-    if (idp__graph_reset(g, nf) != 0)
+    if (idp__graph_reset(g, nf) != 0) {
+        free(dj.cap);
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        double d;
-        if (node[i] < 0)
-            continue;
-        d = data_diff(w, m, i) * QUANT;
-        /* person costs d more: the sink (wall) side is paid d < 0 */
-        idp__graph_tweights(g, node[i], d < 0 ? (int32_t)(-d + 0.5) : 0,
-                            d > 0 ? (int32_t)(d + 0.5) : 0);
     }
+    idp__par_rows(w->threads, w->img.h, data_rows, &dj);
+    for (size_t i = 0; i < n; i++)
+        if (node[i] >= 0)
+            idp__graph_tweights(g, node[i], dj.cap[2 * i], dj.cap[2 * i + 1]);
+    free(dj.cap);
     add_pairs(w, g, node, hard, pw);
     if (idp__graph_maxflow(g) < 0)
         return -1;
@@ -541,8 +607,10 @@ idp_status idp__seg_cut(idp__seg_work *w)
     size_t n = npix(w);
     uint8_t *use = malloc(n), *fg = malloc(n), *hard = malloc(n);
     int *tmp = malloc(n * sizeof *tmp);
-    float *tex = texture(w);
-    int32_t *pw = pair_weights(w);
+    prep pr = {w, NULL, NULL};
+    idp__par2(w->threads, texture_task, &pr, pair_task, &pr);
+    float *tex = pr.tex;
+    int32_t *pw = pr.pw;
     idp__graph *g = idp__graph_new((int)n, 4 * (int)n + 4);
     cut_models m;
     idp_status st = IDP_E_NOMEM;

@@ -200,6 +200,7 @@ static idp_status segment_work(idp_ctx *ctx, const idp_image *img,
     idp_status st = IDP_E_NOMEM;
     if (work_alloc(&w, mt->ww, mt->wh))
         return idp__fail(ctx, st, "segmentation: out of memory");
+    w.threads = ctx->threads;
     idp__resample(img->pixels, img->stride, img->width, img->height, all,
                   mt->ww, mt->wh, w.img.px);
     idp__seg_geom_init(&w.geom, f->landmarks, (double)mt->ww / img->width,

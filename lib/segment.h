@@ -192,6 +192,7 @@ typedef struct idp__seg_work {
     uint8_t *label;     /* 1 person, 0 background */
     double coef[3][6];  /* the wall field */
     double sigma;       /* wall noise per channel */
+    int threads;        /* idp_ctx_set_threads: 2 splits the cut's steps */
 } idp__seg_work;
 
 /* Segment: models, two rounds of graph cut, holes and islands. Fills
@@ -208,6 +209,7 @@ typedef struct idp__soft_in {
     int outer;             /* strands are followed this many bands out */
     const double *coef;    /* wall field: 18 values, as wall_coef */
     double u0, du, v0, dv; /* u = u0 + (x + 0.5) du; likewise v */
+    int threads;           /* 2: the grid's rows in two halves */
 } idp__soft_in;
 
 /* Alpha (0..1) on the grid: certain inside / outside, and along the
