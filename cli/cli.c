@@ -179,7 +179,12 @@ void cli_usage_common(FILE *f, const char *json_help, const char *qv_help)
           "                       at 1/2, 1/4 or 1/8, at least 1000 px; "
           "photo-make\n"
           "                       reads it again as finely as the output "
-          "needs)\n",
+          "needs)\n"
+          "  --threads N          threads working on one photo (0: one per "
+          "core;\n"
+          "                       default 0, photo-batch 1 per worker); the "
+          "results\n"
+          "                       are the same bytes\n",
           f);
     fputs(qv_help ? qv_help
                   : "  -q, --quiet          print no verdicts, only errors "
@@ -338,6 +343,15 @@ static int common_option(int c, const char *arg, cli_common *co)
     case CLI_OPT_FULL_SIZE:
         co->full_size = 1;
         return 0;
+    case CLI_OPT_THREADS: {
+        unsigned long long n;
+        if (cli_parse_u64(arg, 0, 64, &n))
+            return cli_usage_error(
+                "--threads: '%s' is not a whole number from 0 to 64", arg);
+        co->threads = (int)n;
+        co->threads_set = 1;
+        return 0;
+    }
     case CLI_OPT_MAX_PIXELS:
         if (cli_parse_u64(arg, 1, 1ULL << 40, &co->max_pixels))
             return cli_usage_error(
@@ -400,7 +414,8 @@ int cli_setup_ctx(const cli_common *co, int threads, idp_ctx **ctx)
     if (idp_ctx_set_analysis_size(*ctx, co->full_size ? 0 : IDP_ANALYSIS_PX) !=
         IDP_OK)
         return CLI_INTERNAL;
-    if (idp_ctx_set_threads(*ctx, threads) != IDP_OK)
+    if (idp_ctx_set_threads(*ctx, co->threads_set ? co->threads : threads) !=
+        IDP_OK)
         return CLI_INTERNAL;
     return CLI_OK;
 }

@@ -30,6 +30,7 @@ typedef struct cli_common {
     const char *model;             /* --model PATH */
     unsigned long long max_pixels; /* --max-pixels N (0: default) */
     int full_size;                 /* --full-size: no reduced decode */
+    int threads, threads_set;      /* --threads N (0: one per core) */
     int json;                      /* --json */
     int timings;                   /* --timings */
     int verbosity;                 /* 0 -q, 1 default, 2 -v */
@@ -47,6 +48,7 @@ enum {
     CLI_OPT_MAX_PIXELS,
     CLI_OPT_TIMINGS,
     CLI_OPT_FULL_SIZE,
+    CLI_OPT_THREADS,
     CLI_OPT_TOOL = 300
 };
 
@@ -59,6 +61,7 @@ enum {
         {"model", required_argument, NULL, CLI_OPT_MODEL},                     \
         {"max-pixels", required_argument, NULL, CLI_OPT_MAX_PIXELS},           \
         {"full-size", no_argument, NULL, CLI_OPT_FULL_SIZE},                   \
+        {"threads", required_argument, NULL, CLI_OPT_THREADS},                 \
         {"timings", no_argument, NULL, CLI_OPT_TIMINGS},                       \
         {"quiet", no_argument, NULL, 'q'},                                     \
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, \
@@ -76,10 +79,10 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
               const char *shortopts, cli_common *co, cli_tool_option fn,
               void *tool, void (*usage)(FILE *));
 
-/* A context with --model, --max-pixels and --full-size applied and
- * `threads` per call (idp_ctx_set_threads: 0 one per core, for the tools
- * that work on one photo at a time; 1 for photo-batch's workers); an exit
- * code. */
+/* A context with --model, --max-pixels, --full-size and --threads
+ * applied; without --threads, `threads` per call (idp_ctx_set_threads: 0
+ * one per core, for the tools that work on one photo at a time; 1 for
+ * photo-batch's workers); an exit code. */
 int cli_setup_ctx(const cli_common *co, int threads, idp_ctx **ctx);
 
 /* `text` on one line: a newline as \n, other control bytes as \xNN (file
