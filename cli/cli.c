@@ -15,6 +15,14 @@ void cli_set_prog(const char *prog)
     prog_name = prog;
 }
 
+void cli_lean_libvips(void)
+{
+    /* libvips looks for its modules under $VIPSHOME/lib; nothing can be
+     * under /dev/null. */
+    if (!getenv("VIPSHOME"))
+        (void)setenv("VIPSHOME", "/dev/null", 0);
+}
+
 const char *cli_prog(void)
 {
     return prog_name;

@@ -328,6 +328,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     memset(&b, 0, sizeof b);
     cli_set_prog("photo-batch");
+    cli_lean_libvips();
     rc = cli_parse(argc, argv, long_options, ":qvhVj:", &o.co, tool_option, &o,
                    usage);
     if (rc >= 0)

@@ -163,6 +163,7 @@ int main(int argc, char **argv)
     int rc;
     memset(&o, 0, sizeof o);
     cli_set_prog("photo-check");
+    cli_lean_libvips();
     rc = cli_parse(argc, argv, long_options, ":qvhV", &o.co, tool_option, &o,
                    usage);
     if (rc >= 0)

@@ -413,6 +413,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     memset(&j, 0, sizeof j);
     cli_set_prog("photo-make");
+    cli_lean_libvips();
     rc = cli_parse(argc, argv, long_options, ":qvhVo:", &o.co, tool_option, &o,
                    usage);
     if (rc >= 0)

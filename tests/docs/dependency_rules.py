@@ -27,8 +27,10 @@ POSIX = {
 }
 THIRD_PARTY = {"vips/": "libvips", "cjson/": "cJSON", "dlib/": "dlib"}
 # Third-party headers at the top of the include path, by name.
+# gmodule.h is GLib's module loader, part of libvips here: image_io.c
+# loads libvips's HEIF module with it.
 THIRD_PARTY_FILES = {"jpeglib.h": "libjpeg", "jerror.h": "libjpeg",
-                     "png.h": "libpng"}
+                     "png.h": "libpng", "gmodule.h": "libvips"}
 KNOWN_DEPS = ({"C", "POSIX", "C++"} | set(THIRD_PARTY.values())
               | set(THIRD_PARTY_FILES.values()))
 
