@@ -145,21 +145,40 @@ static void sample_pixels(const idp__shape_model *m, unsigned c,
     }
 }
 
-/* Walk every tree of level c and add its leaf to the shape. */
+#define PREFETCH_AHEAD 4 /* leaves requested this many trees early */
+
+/* The leaf tree k of level c lands in. */
+static const float *leaf_of(const idp__shape_model *m, unsigned c, unsigned k,
+                            const float *feat)
+{
+    unsigned inner = m->leaves - 1, i = 0;
+    size_t tree = (size_t)c * m->h.trees + k;
+    const idp__model_split *s = m->splits + tree * inner;
+    while (i < inner)
+        i = feat[s[i].idx1] - feat[s[i].idx2] > s[i].thresh ? 2 * i + 1
+                                                            : 2 * i + 2;
+    return m->leaf_values + (tree * m->leaves + (i - inner)) * 2 * m->h.parts;
+}
+
+/* Walk every tree of level c and add its leaf to the shape, in tree
+ * order. The leaves (544 bytes each, anywhere in 43 MB) are found a few
+ * trees ahead and their memory requested then, so the adds do not wait
+ * on it. */
 static void apply_trees(const idp__shape_model *m, unsigned c,
                         const float *feat, float *shape)
 {
-    unsigned inner = m->leaves - 1, n = 2 * m->h.parts;
-    for (unsigned k = 0; k < m->h.trees; k++) {
-        size_t tree = (size_t)c * m->h.trees + k;
-        const idp__model_split *s = m->splits + tree * inner;
-        const float *leaf;
-        unsigned i = 0;
-        while (i < inner)
-            i = feat[s[i].idx1] - feat[s[i].idx2] > s[i].thresh ? 2 * i + 1
-                                                                : 2 * i + 2;
-        leaf = m->leaf_values + (tree * m->leaves + (i - inner)) * n;
-        for (unsigned j = 0; j < n; j++)
+    const float *ahead[PREFETCH_AHEAD];
+    unsigned n = 2 * m->h.parts, trees = m->h.trees;
+    for (unsigned k = 0; k < trees + PREFETCH_AHEAD; k++) {
+        const float *leaf =
+            k >= PREFETCH_AHEAD ? ahead[k % PREFETCH_AHEAD] : NULL;
+        if (k < trees) {
+            const float *next = leaf_of(m, c, k, feat);
+            for (unsigned b = 0; b < n * sizeof *next; b += 64)
+                __builtin_prefetch((const char *)next + b);
+            ahead[k % PREFETCH_AHEAD] = next;
+        }
+        for (unsigned j = 0; leaf && j < n; j++)
             shape[j] += leaf[j];
     }
 }
