@@ -151,12 +151,13 @@ void idp__check_env_of(idp__check_env *env, const idp_image *img,
 }
 
 static void run_rules(const idp_image *img, const idp_check_options *o,
-                      idp_report *r)
+                      int threads, idp_report *r)
 {
     idp__check_env env;
     idp__skin_memo skin = {0, 0, {NAN, NAN, NAN}};
     idp__check_env_of(&env, img, o, r);
     env.skin = &skin;
+    env.threads = threads;
     idp__run_checks(&env, r);
 }
 
@@ -177,10 +178,10 @@ idp_status idp__check_measure(idp_ctx *ctx, const idp_image *img,
 }
 
 void idp__check_judge(const idp_image *img, const idp_check_options *o,
-                      idp_report *r)
+                      int threads, idp_report *r)
 {
     double t0 = idp__now_ms();
-    run_rules(img, o, r);
+    run_rules(img, o, threads, r);
     if (idp_image_shrink(img) > 1)
         idp__report_scale_geometry(r, idp_image_shrink(img));
     r->timings.checks += idp__now_ms() - t0;
@@ -202,6 +203,6 @@ idp_status idp_check(idp_ctx *ctx, const idp_image *img,
         o.profile = idp_profile_default();
     st = idp__check_measure(ctx, img, &o, out);
     if (st == IDP_OK)
-        idp__check_judge(img, &o, *out);
+        idp__check_judge(img, &o, ctx->threads, *out);
     return st;
 }

@@ -4,6 +4,7 @@
  * is stable (JSON, docs and tests use it). Order here is report order.
  */
 #include "checks.h"
+#include "face_zones.h"
 
 #include <math.h>
 #include <string.h>
@@ -91,22 +92,60 @@ static idp_verdict worst(idp_verdict v, idp_check_status s)
     return v;
 }
 
-void idp__run_checks(const idp__check_env *env, idp_report *r)
+/* Every `step`-th rule from `first`, each into its own result. */
+typedef struct rules_job {
+    const idp__check_env *env;
+    idp_report *r;
+    size_t first, step;
+} rules_job;
+
+static void run_some(void *p)
 {
-    size_t i;
-    r->verdict = IDP_VERDICT_PASS;
-    r->n_checks = 0;
-    for (i = 0; i < N_CHECKS && i < IDP__MAX_CHECKS; i++) {
-        idp_check_result *c = &r->checks[r->n_checks++];
+    rules_job *j = p;
+    for (size_t i = j->first; i < j->r->n_checks; i += j->step) {
+        idp_check_result *c = &j->r->checks[i];
         memset(c, 0, sizeof *c);
         c->id = table[i].id;
         c->value = NAN;
-        if (table[i].needs_face && !env->subject)
+        if (table[i].needs_face && !j->env->subject)
             no_face(c);
         else
-            table[i].fn(env, c);
-        r->verdict = worst(r->verdict, c->status);
+            table[i].fn(j->env, c);
     }
+}
+
+/* What the rules share, measured before they run side by side: the
+ * subject's skin colour (else the first rule to ask would write it while
+ * another reads it). */
+static void shared_first(const idp__check_env *env)
+{
+    idp__px p;
+    idp__face_geo g;
+    double lab[3];
+    if (env->skin && env->subject && idp__px_init(&p, env->img) == 0) {
+        idp__face_geo_of(env->subject->landmarks, &g);
+        (void)idp__env_skin(env, &p, &g, lab);
+    }
+}
+
+/* The rules are independent (each reads the environment and writes its
+ * own result), so on two threads they run interleaved, even and odd
+ * rules, which balances the costly appearance rules; the report is the
+ * same. */
+void idp__run_checks(const idp__check_env *env, idp_report *r)
+{
+    rules_job even = {env, r, 0, 1}, odd = {env, r, 1, 2};
+    r->n_checks = N_CHECKS < IDP__MAX_CHECKS ? N_CHECKS : IDP__MAX_CHECKS;
+    if (env->threads >= 2) {
+        even.step = 2;
+        shared_first(env);
+        idp__par2(env->threads, run_some, &even, run_some, &odd);
+    } else {
+        run_some(&even);
+    }
+    r->verdict = IDP_VERDICT_PASS;
+    for (size_t i = 0; i < r->n_checks; i++)
+        r->verdict = worst(r->verdict, r->checks[i].status);
 }
 
 void idp__res(idp_check_result *r, idp_check_status st, double value,

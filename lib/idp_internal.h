@@ -284,6 +284,7 @@ typedef struct idp__check_env {
     struct idp__skin_memo *skin; /* the subject's skin colour, measured by
                                     the first rule that asks; NULL: each
                                     asks anew (face_zones.h) */
+    int threads; /* 2: the rules run in two interleaved halves */
 } idp__check_env;
 
 /* idp_check() in two halves (idp_make runs the rules beside the render):
@@ -293,7 +294,7 @@ typedef struct idp__check_env {
 idp_status idp__check_measure(idp_ctx *ctx, const idp_image *img,
                               const idp_check_options *o, idp_report **out);
 void idp__check_judge(const idp_image *img, const idp_check_options *o,
-                      idp_report *r);
+                      int threads, idp_report *r);
 
 /* The environment idp_check() gives the rules for report `r` of `img`. */
 void idp__check_env_of(idp__check_env *env, const idp_image *img,

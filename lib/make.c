@@ -310,13 +310,14 @@ static idp_status geometry_copy(const idp_report *r, int shrink, idp_report *g)
 typedef struct judge_job {
     const idp_image *img;
     const idp_check_options *o;
+    int threads;
     idp_report *r;
 } judge_job;
 
 static void judge_task(void *arg)
 {
     judge_job *j = arg;
-    idp__check_judge(j->img, j->o, j->r);
+    idp__check_judge(j->img, j->o, j->threads, j->r);
 }
 
 /* The rules, and the render beside them on a second thread (its work is
@@ -326,7 +327,7 @@ static idp_status judge_and_render(idp_ctx *ctx, const idp_image *img,
                                    const idp_check_options *co, idp_report *r,
                                    make_job *job)
 {
-    judge_job jj = {img, co, r};
+    judge_job jj = {img, co, ctx->threads, r};
     idp_status st = geometry_copy(r, idp_image_shrink(img), &job->geo);
     if (st != IDP_OK)
         return idp__fail(ctx, st, "out of memory");
@@ -360,7 +361,7 @@ idp_status idp_make(idp_ctx *ctx, const idp_image *img,
     if (st != IDP_OK)
         return st;
     if (!(*report)->matte) { /* no face: the rules say why */
-        idp__check_judge(img, &co, *report);
+        idp__check_judge(img, &co, ctx->threads, *report);
         if (idp_report_verdict(*report) == IDP_VERDICT_FAIL)
             return IDP_OK;
         return idp__fail(ctx, IDP_E_INTERNAL, "%s: no matte",

@@ -157,7 +157,7 @@ static int setup(photo *f)
     make_matte(f);
     f->env = (idp__check_env){
         &f->img, &f->p, IDP_MODE_FINAL, &f->face, 1, &f->face, &f->m,
-        1,       1,     &f->mt,         NULL,     1, NULL};
+        1,       1,     &f->mt,         NULL,     1, NULL,     1};
     return 0;
 }
 
