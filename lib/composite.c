@@ -153,10 +153,12 @@ int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
     size_t n = (size_t)w * (size_t)h;
     float *buf = malloc(n * 10 * sizeof *buf);
     const double t[3] = {target.r, target.g, target.b};
-    nearby near = {rgb, alpha, wall, w, h, {NULL}, buf + 8 * n};
-    nearby bw = {rgb, alpha, wall, w, h, {NULL}, buf + 9 * n};
+    nearby near = {rgb, alpha, wall, w, h, {NULL}, NULL};
+    nearby bw = {rgb, alpha, wall, w, h, {NULL}, NULL};
     if (!buf)
         return -1;
+    near.tmp = buf + 8 * n;
+    bw.tmp = buf + 9 * n;
     for (int c = 0; c < 4; c++) {
         near.planes[c] = buf + (size_t)c * n;
         bw.planes[c] = buf + (size_t)(4 + c) * n;

@@ -36,17 +36,16 @@
 #include <new>
 #include <exception>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
 
 typedef dlib::scan_fhog_pyramid<dlib::pyramid_down<6>> hog_scanner;
-typedef hog_scanner::fhog_filterbank hog_filters;
 
 struct idp__face_bridge {
     dlib::frontal_face_detector detector;
-    std::vector<hog_filters> filters; /* the detector's, built once */
-    std::vector<double> bias;         /* each filter's threshold */
+    std::vector<double> bias; /* each filter's threshold (build_bias) */
     std::unique_ptr<dlib::shape_predictor> predictor; /* the .dat, if read */
 };
 
@@ -252,18 +251,15 @@ idp_rect box_from_dlib(const dlib::rectangle &r, double sx, double sy)
 
 typedef std::vector<std::pair<double, dlib::rectangle>> scored_boxes;
 
-/* The filters as dlib's processed_weight_vector builds them, and their
- * thresholds (each weight vector's last element). */
-void build_filters(idp__face_bridge &b)
+/* Each filter's threshold: the last element of its weight vector. The
+ * filters themselves are the ones dlib built when it read the detector
+ * (get_processed_w(f).get_detect_argument()). */
+void build_bias(idp__face_bridge &b)
 {
     const hog_scanner &sc = b.detector.get_scanner();
-    b.filters.clear();
     b.bias.clear();
-    for (unsigned long i = 0; i < b.detector.num_detectors(); i++) {
-        const hog_scanner::feature_vector_type &w = b.detector.get_w(i);
-        b.filters.push_back(sc.build_fhog_filterbank(w));
-        b.bias.push_back(w(sc.get_num_dimensions()));
-    }
+    for (unsigned long i = 0; i < b.detector.num_detectors(); i++)
+        b.bias.push_back(b.detector.get_w(i)(sc.get_num_dimensions()));
 }
 
 /* One scan: the scanner's geometry (its private compute_fhog_window_size
@@ -299,11 +295,11 @@ void scan_level(hog_scan &s, const dlib::array<dlib::array2d<float>> &feats,
     dlib::pyramid_down<6> pyr;
     dlib::array2d<float> sal;
     std::vector<scored_boxes> &out = s.boxes[level];
-    out.resize(s.b->filters.size());
-    for (size_t f = 0; f < s.b->filters.size(); f++) {
+    out.resize(s.b->bias.size());
+    for (size_t f = 0; f < s.b->bias.size(); f++) {
         const double thresh = s.b->bias[f] + s.adjust;
-        const dlib::rectangle area =
-            dlib::impl::apply_filters_to_fhog(s.b->filters[f], feats, sal);
+        const dlib::rectangle area = dlib::impl::apply_filters_to_fhog(
+            s.b->detector.get_processed_w(f).get_detect_argument(), feats, sal);
         for (long r = area.top(); r <= area.bottom(); ++r)
             for (long c = area.left(); c <= area.right(); ++c) {
                 if (!(sal[r][c] >= thresh))
@@ -418,7 +414,7 @@ void suppress(const idp__face_bridge &b, hog_scan &s,
               std::vector<dlib::rect_detection> &final_dets)
 {
     std::vector<dlib::rect_detection> all;
-    for (size_t f = 0; f < b.filters.size(); f++) {
+    for (size_t f = 0; f < b.bias.size(); f++) {
         scored_boxes d;
         for (const std::vector<scored_boxes> &level : s.boxes)
             if (f < level.size())
@@ -433,7 +429,7 @@ void suppress(const idp__face_bridge &b, hog_scan &s,
         }
     }
     final_dets.clear();
-    if (b.filters.size() > 1)
+    if (b.bias.size() > 1)
         std::sort(all.rbegin(), all.rend());
     const dlib::test_box_overlap &overlap = b.detector.get_overlap_tester();
     for (const dlib::rect_detection &r : all) {
@@ -727,7 +723,7 @@ extern "C" idp_status idp__bridge_new(const void *detector, size_t n,
         *out = NULL;
         std::unique_ptr<idp__face_bridge> b(new idp__face_bridge());
         read_detector(detector, n, b->detector);
-        build_filters(*b);
+        build_bias(*b);
         *out = b.release();
         return IDP_OK;
     } catch (const std::bad_alloc &) {

@@ -10,6 +10,7 @@
 #include <gmodule.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -313,15 +314,24 @@ static idp_status cut_short(idp_ctx *ctx, const char *name, const char *format)
 /* libvips loads its modules (HEIF, JPEG XL, ImageMagick, PDF, OpenSlide)
  * when it starts, unless told to look elsewhere (the tools do: cli.c; it
  * is 17 ms of a 20 ms start). Of those, only HEIF is a format we read: its
- * module is loaded here the first time a file has no loader. */
+ * module is loaded here the first time a file has no loader, from the
+ * directory of the running libvips' version under the libdir it was built
+ * in. Why it could not be loaded is kept for the error message. */
 static GOnce heif_once = G_ONCE_INIT;
+static char heif_why[256];
 
 static gpointer heif_module(gpointer unused)
 {
+    char path[1024];
     (void)unused;
-    if (g_type_from_name("VipsForeignLoadHeif") == 0)
-        (void)g_module_open(IDP_VIPS_MODULE_DIR "/vips-heif.so",
-                            G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+    if (g_type_from_name("VipsForeignLoadHeif") != 0)
+        return NULL; /* built in, or loaded by libvips */
+    snprintf(path, sizeof path, "%s/vips-modules-%d.%d/vips-heif.%s",
+             IDP_VIPS_LIBDIR, vips_version(0), vips_version(1),
+             G_MODULE_SUFFIX);
+    if (!g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL))
+        snprintf(heif_why, sizeof heif_why,
+                 " (libvips' HEIF module did not load: %s)", g_module_error());
     return NULL;
 }
 
@@ -356,8 +366,8 @@ static idp_status sniff(idp_ctx *ctx, const char *loader, const char *name,
         g_free(vips_error_buffer_copy());
     if (!*format)
         return idp__fail(ctx, IDP_E_DECODE,
-                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image",
-                         name);
+                         "%s: not a JPEG, PNG, WebP, HEIF, TIFF or GIF image%s",
+                         name, heif_why);
     return IDP_OK;
 }
 

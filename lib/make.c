@@ -274,25 +274,22 @@ static idp_status start(const idp_report *r, const idp_profile *p,
     return IDP_OK;
 }
 
-/* The render of a capture whose rules may still be running: it reads a
- * copy of the report's geometry scaled to the file's pixels (the rules
- * read the image's), and the matte, which both only read. */
+/* The render of a capture, on a second thread while its rules run when
+ * render_early() allows. start() ran before, on a copy of the report's
+ * geometry scaled to the file's pixels (the rules read the image's); the
+ * render reads the matte and the image, which the rules only read. */
 typedef struct make_job {
     idp_ctx *ctx;
     const idp_image *img;
-    const idp_profile *p;
     idp_rgb target;
-    idp_report geo; /* faces copied, every other pointer borrowed */
     idp_made *m;
     idp_status st;
 } make_job;
 
-static void make_task(void *arg)
+static void render_task(void *arg)
 {
     make_job *j = arg;
-    j->st = start(&j->geo, j->p, &j->m);
-    if (j->st == IDP_OK)
-        j->st = render(j->ctx, j->img, j->m, j->target);
+    j->st = render(j->ctx, j->img, j->m, j->target);
 }
 
 static idp_status geometry_copy(const idp_report *r, int shrink, idp_report *g)
@@ -305,6 +302,18 @@ static idp_status geometry_copy(const idp_report *r, int shrink, idp_report *g)
     if (shrink > 1)
         idp__report_scale_geometry(g, shrink);
     return IDP_OK;
+}
+
+/* The made photo started (crop planned, matte copied) from the report. */
+static idp_status start_from(const idp_report *r, const idp_image *img,
+                             const idp_profile *p, idp_made **m)
+{
+    idp_report geo;
+    idp_status st = geometry_copy(r, idp_image_shrink(img), &geo);
+    if (st == IDP_OK)
+        st = start(&geo, p, m);
+    free(geo.faces);
+    return st;
 }
 
 typedef struct judge_job {
@@ -320,25 +329,39 @@ static void judge_task(void *arg)
     idp__check_judge(j->img, j->o, j->threads, j->r);
 }
 
-/* The rules, and the render beside them on a second thread (its work is
- * dropped when a rule refuses the photo); with one thread the render only
- * runs for a photo the rules accept. */
+/* May the render start before the rules have accepted the photo? Only
+ * when it renders from the pixels already decoded (no second decode of a
+ * large file for a photo that may be refused) and the crop is feasible
+ * (an infeasible one is always refused). */
+static int render_early(const idp_report *r, const idp_image *img,
+                        const idp_made *m)
+{
+    int f = idp_image_shrink(img);
+    return r->plan.feasible && (f == 1 || m->crop.w / f >= m->profile.width);
+}
+
+/* The rules, and the render: beside them on a second thread when the
+ * context has two and render_early() allows (the render is dropped if a
+ * rule refuses the photo; the rules then run on one thread, the render
+ * splitting its own steps), else after them for an accepted photo only. */
 static idp_status judge_and_render(idp_ctx *ctx, const idp_image *img,
                                    const idp_check_options *co, idp_report *r,
                                    make_job *job)
 {
     judge_job jj = {img, co, ctx->threads, r};
-    idp_status st = geometry_copy(r, idp_image_shrink(img), &job->geo);
-    if (st != IDP_OK)
+    idp_status st = start_from(r, img, co->profile, &job->m);
+    if (st != IDP_OK) {
+        judge_task(&jj); /* the report is judged whatever happens */
         return idp__fail(ctx, st, "out of memory");
-    if (ctx->threads < 2) {
-        judge_task(&jj);
-        if (idp_report_verdict(r) != IDP_VERDICT_FAIL)
-            make_task(job);
-    } else {
-        idp__par2(ctx->threads, judge_task, &jj, make_task, job);
     }
-    free(job->geo.faces);
+    if (ctx->threads >= 2 && render_early(r, img, job->m)) {
+        jj.threads = 1;
+        idp__par2(ctx->threads, judge_task, &jj, render_task, job);
+        return IDP_OK;
+    }
+    judge_task(&jj);
+    if (idp_report_verdict(r) != IDP_VERDICT_FAIL)
+        render_task(job);
     return IDP_OK;
 }
 
@@ -370,7 +393,6 @@ idp_status idp_make(idp_ctx *ctx, const idp_image *img,
     memset(&job, 0, sizeof job);
     job.ctx = ctx;
     job.img = img;
-    job.p = co.profile;
     job.target = pick_background(opt, co.profile);
     job.st = IDP_OK;
     st = judge_and_render(ctx, img, &co, *report, &job);

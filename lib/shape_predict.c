@@ -146,6 +146,11 @@ static void sample_pixels(const idp__shape_model *m, unsigned c,
 }
 
 #define PREFETCH_AHEAD 4 /* leaves requested this many trees early */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 /* The leaf tree k of level c lands in. */
 static const float *leaf_of(const idp__shape_model *m, unsigned c, unsigned k,
@@ -175,7 +180,7 @@ static void apply_trees(const idp__shape_model *m, unsigned c,
         if (k < trees) {
             const float *next = leaf_of(m, c, k, feat);
             for (unsigned b = 0; b < n * sizeof *next; b += 64)
-                __builtin_prefetch((const char *)next + b);
+                PREFETCH((const char *)next + b);
             ahead[k % PREFETCH_AHEAD] = next;
         }
         for (unsigned j = 0; leaf && j < n; j++)
