@@ -36,9 +36,11 @@
  *
  * Threads: an idp_ctx and everything made with it may be used by one thread
  * at a time. Different contexts may be used in parallel. Inside one call a
- * context may use a second thread of its own (idp_ctx_set_threads), joined
+ * context may use threads of its own (idp_ctx_set_threads), all joined
  * before the call returns. The library never prints, never exits and keeps
- * no mutable global state (libvips is initialised once, thread-safely).
+ * no mutable global state (libvips is initialised once, thread-safely, and
+ * when libvips started without its modules, its HEIF module is loaded
+ * once, on the first file it has no loader for).
  */
 #ifndef IDPHOTO_H
 #define IDPHOTO_H
@@ -162,10 +164,12 @@ IDP_API IDP_NODISCARD idp_status idp_ctx_set_analysis_size(idp_ctx *ctx,
                                                            int long_px);
 
 /* How many threads one call on this context may use (1, the default, or
- * more; 0: one per online core). Face detection and making a photo split
- * their largest steps in two when threads >= 2; the results are the same
- * bytes as with 1. A program that runs one context per core (photo-batch
- * -j N) leaves it at 1. */
+ * more; 0: one per online core). With threads >= 2 a step splits in two:
+ * face detection (the image pyramid), the segmentation, the matte, the
+ * compositing and the rules; idp_make() also renders while the capture's
+ * rules run (those then on one thread), so up to three threads are busy
+ * for a moment. The results are the same bytes as with 1. A program that
+ * runs one context per core (photo-batch -j N) leaves it at 1. */
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_threads(idp_ctx *ctx, int threads);
 
 /* ---- profiles (photo standards) ---- */
@@ -479,8 +483,9 @@ typedef struct idp_make_options {
 typedef struct idp_made idp_made;
 
 /*
- * Make a standard photo from a capture. The capture rules run first
- * (*report, mode "capture"); when one fails that making cannot fix (eyes
+ * Make a standard photo from a capture. The capture rules judge it
+ * (*report, mode "capture"; with two threads the render runs beside them
+ * and is dropped on refusal); when one fails that making cannot fix (eyes
  * closed, a second person, a turned head, no room, ...) nothing is made:
  * the call returns IDP_OK with *out NULL and the reasons in *report.
  * Otherwise *out holds the photo at the profile's size, on the new
