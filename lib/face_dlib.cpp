@@ -45,7 +45,6 @@ typedef dlib::scan_fhog_pyramid<dlib::pyramid_down<6>> hog_scanner;
 
 struct idp__face_bridge {
     dlib::frontal_face_detector detector;
-    std::vector<double> bias; /* each filter's threshold (build_bias) */
     std::unique_ptr<dlib::shape_predictor> predictor; /* the .dat, if read */
 };
 
@@ -251,31 +250,26 @@ idp_rect box_from_dlib(const dlib::rectangle &r, double sx, double sy)
 
 typedef std::vector<std::pair<double, dlib::rectangle>> scored_boxes;
 
-/* Each filter's threshold: the last element of its weight vector. The
- * filters themselves are the ones dlib built when it read the detector
- * (get_processed_w(f).get_detect_argument()). */
-void build_bias(idp__face_bridge &b)
-{
-    const hog_scanner &sc = b.detector.get_scanner();
-    b.bias.clear();
-    for (unsigned long i = 0; i < b.detector.num_detectors(); i++)
-        b.bias.push_back(b.detector.get_w(i)(sc.get_num_dimensions()));
-}
-
 /* One scan: the scanner's geometry (its private compute_fhog_window_size
- * redone from public getters) and where each level's boxes go. */
+ * redone from public getters), each filter's threshold (the last element
+ * of its weight vector; the filters are those dlib built when it read the
+ * detector: get_processed_w(f).get_detect_argument()) and where each
+ * level's boxes go. */
 struct hog_scan {
     const idp__face_bridge *b;
     const hog_scanner *sc;
     int cell;
     long win_w, win_h; /* the filter window with padding, in cells */
     double adjust;
+    std::vector<double> bias;                     /* [filter] */
     std::vector<std::vector<scored_boxes>> boxes; /* [level][filter] */
 
     hog_scan(const idp__face_bridge &bridge, double adjust_threshold)
         : b(&bridge), sc(&bridge.detector.get_scanner()),
           cell((int)sc->get_cell_size()), adjust(adjust_threshold)
     {
+        for (unsigned long f = 0; f < b->detector.num_detectors(); f++)
+            bias.push_back(b->detector.get_w(f)(sc->get_num_dimensions()));
         const dlib::rectangle r = dlib::centered_rect(
             dlib::point(0, 0), sc->get_detection_window_width(),
             sc->get_detection_window_height());
@@ -295,9 +289,9 @@ void scan_level(hog_scan &s, const dlib::array<dlib::array2d<float>> &feats,
     dlib::pyramid_down<6> pyr;
     dlib::array2d<float> sal;
     std::vector<scored_boxes> &out = s.boxes[level];
-    out.resize(s.b->bias.size());
-    for (size_t f = 0; f < s.b->bias.size(); f++) {
-        const double thresh = s.b->bias[f] + s.adjust;
+    out.resize(s.bias.size());
+    for (size_t f = 0; f < s.bias.size(); f++) {
+        const double thresh = s.bias[f] + s.adjust;
         const dlib::rectangle area = dlib::impl::apply_filters_to_fhog(
             s.b->detector.get_processed_w(f).get_detect_argument(), feats, sal);
         for (long r = area.top(); r <= area.bottom(); ++r)
@@ -410,11 +404,10 @@ void scan_all(hog_scan &s, const image_type &img, int threads)
 /* object_detector::operator()'s end: per filter the boxes of all levels
  * sorted by score, then all filters sorted by confidence and overlaps
  * suppressed. */
-void suppress(const idp__face_bridge &b, hog_scan &s,
-              std::vector<dlib::rect_detection> &final_dets)
+void suppress(const hog_scan &s, std::vector<dlib::rect_detection> &final_dets)
 {
     std::vector<dlib::rect_detection> all;
-    for (size_t f = 0; f < b.bias.size(); f++) {
+    for (size_t f = 0; f < s.bias.size(); f++) {
         scored_boxes d;
         for (const std::vector<scored_boxes> &level : s.boxes)
             if (f < level.size())
@@ -422,16 +415,16 @@ void suppress(const idp__face_bridge &b, hog_scan &s,
         std::sort(d.rbegin(), d.rend(), dlib::impl::compare_pair_rect);
         for (const std::pair<double, dlib::rectangle> &x : d) {
             dlib::rect_detection r;
-            r.detection_confidence = x.first - b.bias[f];
+            r.detection_confidence = x.first - s.bias[f];
             r.weight_index = f;
             r.rect = x.second;
             all.push_back(r);
         }
     }
     final_dets.clear();
-    if (b.bias.size() > 1)
+    if (s.bias.size() > 1)
         std::sort(all.rbegin(), all.rend());
-    const dlib::test_box_overlap &overlap = b.detector.get_overlap_tester();
+    const dlib::test_box_overlap &overlap = s.b->detector.get_overlap_tester();
     for (const dlib::rect_detection &r : all) {
         bool hit = false;
         for (const dlib::rect_detection &kept : final_dets)
@@ -452,7 +445,7 @@ void hog_detect(idp__face_bridge &b, const image_type &img, double threshold,
     }
     hog_scan s(b, threshold);
     scan_all(s, img, threads);
-    suppress(b, s, dets);
+    suppress(s, dets);
 }
 
 /* Run the detector, upsampling first; boxes in the caller's coordinates,
@@ -723,7 +716,6 @@ extern "C" idp_status idp__bridge_new(const void *detector, size_t n,
         *out = NULL;
         std::unique_ptr<idp__face_bridge> b(new idp__face_bridge());
         read_detector(detector, n, b->detector);
-        build_bias(*b);
         *out = b.release();
         return IDP_OK;
     } catch (const std::bad_alloc &) {
