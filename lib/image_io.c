@@ -335,26 +335,28 @@ static gpointer heif_module(gpointer unused)
     return NULL;
 }
 
+/* After libvips found no loader: 1 when the HEIF module has just been
+ * tried (ask libvips again), 0 when it was tried before. */
+static int heif_tried_now(void)
+{
+    if (heif_once.status == G_ONCE_STATUS_READY)
+        return 0;
+    g_free(vips_error_buffer_copy());
+    g_once(&heif_once, heif_module, NULL);
+    return 1;
+}
+
 static const char *loader_of_file(const char *path)
 {
     const char *l = vips_foreign_find_load(path);
-    if (!l && heif_once.status != G_ONCE_STATUS_READY) {
-        g_free(vips_error_buffer_copy());
-        g_once(&heif_once, heif_module, NULL);
-        l = vips_foreign_find_load(path);
-    }
-    return l;
+    return l || !heif_tried_now() ? l : vips_foreign_find_load(path);
 }
 
 static const char *loader_of_bytes(const void *data, size_t len)
 {
     const char *l = vips_foreign_find_load_buffer(data, len);
-    if (!l && heif_once.status != G_ONCE_STATUS_READY) {
-        g_free(vips_error_buffer_copy());
-        g_once(&heif_once, heif_module, NULL);
-        l = vips_foreign_find_load_buffer(data, len);
-    }
-    return l;
+    return l || !heif_tried_now() ? l
+                                  : vips_foreign_find_load_buffer(data, len);
 }
 
 /* The loader libvips picked by content, if it is one we accept. */

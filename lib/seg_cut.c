@@ -156,28 +156,6 @@ static float *texture(const idp__seg_work *w)
     return out;
 }
 
-/* Texture and pairwise weights: both read only the image. */
-typedef struct prep {
-    const idp__seg_work *w;
-    float *tex;
-    int32_t *pw;
-} prep;
-
-static float *texture(const idp__seg_work *w);
-static int32_t *pair_weights(const idp__seg_work *w);
-
-static void texture_task(void *p)
-{
-    prep *q = p;
-    q->tex = texture(q->w);
-}
-
-static void pair_task(void *p)
-{
-    prep *q = p;
-    q->pw = pair_weights(q->w);
-}
-
 /* Up to GMM_SAMPLES colours of the pixels where sel[i]; fits g. */
 static int fit_gmm(const idp__seg_work *w, const uint8_t *sel, int k,
                    idp__gmm *g, float *buf)
@@ -600,6 +578,25 @@ static int fill_holes(idp__seg_work *w, const cut_models *m, int *lab)
     free(wall);
     free(h);
     return 0;
+}
+
+/* Texture and pairwise weights: both read only the image. */
+typedef struct prep {
+    const idp__seg_work *w;
+    float *tex;
+    int32_t *pw;
+} prep;
+
+static void texture_task(void *p)
+{
+    prep *q = p;
+    q->tex = texture(q->w);
+}
+
+static void pair_task(void *p)
+{
+    prep *q = p;
+    q->pw = pair_weights(q->w);
 }
 
 idp_status idp__seg_cut(idp__seg_work *w)
