@@ -383,3 +383,23 @@ def delta_e00(lab1, lab2):
           * math.sin(math.radians(60 * math.exp(-((hm - 275) / 25) ** 2))))
     return math.sqrt((dlp / sl) ** 2 + (dcp / sc) ** 2 + (dhp / sh) ** 2
                      + rt * (dcp / sc) * (dhp / sh))
+
+
+# ---- inputs ----
+
+def phone_jpeg(src, out, step):
+    """A phone-sized 12 MP JPEG (3024x4032, Q 90) from the middle 3:4 of the
+    landscape photo `src`, upscaled. out(name) places the scratch files;
+    step(argv) runs each vips command and checks it (the caller's harness).
+    Returns the JPEG's path."""
+    w, hh = (int(run(["vipsheader", "-f", f, src], timeout=30).stdout.strip())
+             for f in ("width", "height"))
+    cw = hh * 3 // 4
+    step(["vips", "crop", src, out("c.v"), str((w - cw) // 2), "0", str(cw),
+          str(hh)])
+    step(["vips", "resize", out("c.v"), out("big.v"), str(4032 / hh)])
+    step(["vips", "crop", out("big.v"), out("exact.v"), "0", "0", "3024",
+          "4032"])
+    jpg = out("phone.jpg")
+    step(["vips", "copy", out("exact.v"), jpg + "[Q=90]"])
+    return jpg

@@ -120,16 +120,8 @@ def sh(cmd):
 def phone_photos():
     """df_img13's middle 3:4, upscaled to 3024x4032, with noise: as JPEG,
     as PNG, and as a JPEG stored on its side with EXIF orientation 6."""
-    src = os.path.join(PHOTOS, "df_img13.jpg")
-    w, hh = header(src, "width"), header(src, "height")
-    cw = hh * 3 // 4
-    sh(["vips", "crop", src, out("c.v"), str((w - cw) // 2), "0", str(cw),
-        str(hh)])
-    sh(["vips", "resize", out("c.v"), out("big.v"), str(4032 / hh)])
-    sh(["vips", "crop", out("big.v"), out("exact.v"), "0", "0", "3024",
-        "4032"])
-    jpg, png, side = out("phone.jpg"), out("phone.png"), out("side.jpg")
-    sh(["vips", "copy", out("exact.v"), jpg + "[Q=90]"])
+    jpg = e2e.phone_jpeg(os.path.join(PHOTOS, "df_img13.jpg"), out, sh)
+    png, side = out("phone.png"), out("side.jpg")
     sh(["vips", "copy", jpg, png])
     # stored turned 90 degrees anticlockwise; orientation 6 turns it back
     sh(["vips", "rot", jpg, out("turned.v"), "d270"])
