@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -210,6 +211,35 @@ static idp_status load_model(idp_ctx *ctx)
     }
     ctx->model_load_ms = idp__now_ms() - t0;
     return IDP_OK;
+}
+
+static void warm_task(void *arg)
+{
+    load_model(arg); /* a failure leaves nothing: the first use reports */
+}
+
+/* fn(arg) and, on a second thread, the face model's load when it is not
+ * loaded yet (once per context). The load runs on a copy of the context,
+ * so that neither side writes what the other reads (fn may write the
+ * error text); the copy's model is adopted after both finished. */
+void idp__ctx_beside_model(idp_ctx *ctx, idp__task fn, void *arg)
+{
+    idp_ctx *copy;
+    if (ctx->threads < 2 || ctx->bridge || ctx->model_warmed ||
+        !(copy = malloc(sizeof *copy))) {
+        fn(arg);
+        return;
+    }
+    ctx->model_warmed = 1;
+    *copy = *ctx;
+    idp__par2(ctx->threads, fn, arg, warm_task, copy);
+    if (copy->bridge && !ctx->bridge) {
+        memcpy(ctx->model_path, copy->model_path, sizeof ctx->model_path);
+        ctx->bridge = copy->bridge;
+        ctx->shape = copy->shape;
+        ctx->model_load_ms = copy->model_load_ms;
+    }
+    free(copy);
 }
 
 idp_status idp__ctx_face_bridge(idp_ctx *ctx, struct idp__face_bridge **out)

@@ -36,6 +36,8 @@ struct idp_ctx {
     struct idp__face_bridge *bridge; /* loaded on first detection */
     struct idp__shape_model *shape;  /* the compact model, when used */
     double model_load_ms;            /* what the load took; 0 before */
+    int model_timed;  /* model_load_ms went into a report's timings */
+    int model_warmed; /* idp__ctx_beside_model() tried to load it */
 };
 
 struct idp_image {
@@ -396,6 +398,9 @@ typedef void (*idp__rows_fn)(void *arg, int y0, int y1);
 void idp__par2(int threads, idp__task fa, void *a, idp__task fb, void *b);
 /* fn(arg, 0, n / 2) and fn(arg, n / 2, n), likewise. */
 void idp__par_rows(int threads, int n, idp__rows_fn fn, void *arg);
+/* fn(arg), with the face model loaded beside it when it is not yet
+ * (ctx.c): the tools decode their first photo meanwhile. */
+void idp__ctx_beside_model(idp_ctx *ctx, idp__task fn, void *arg);
 
 /* ---- compositing (composite.c, pure) ---- */
 

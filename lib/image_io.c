@@ -417,31 +417,55 @@ static idp_status load_bytes(idp_ctx *ctx, const void *data, size_t len,
     return load(ctx, &s, shrink, out);
 }
 
+/* One load, for idp__ctx_beside_model(): the face model may load beside
+ * the first photo's decode. */
+typedef struct load_job {
+    idp_ctx *ctx;
+    const char *path;
+    const void *data;
+    size_t len;
+    const char *name;
+    idp_image **out;
+    idp_status st;
+} load_job;
+
+static void load_task(void *arg)
+{
+    load_job *j = arg;
+    j->st = j->path ? load_path(j->ctx, j->path, 0, j->out)
+                    : load_bytes(j->ctx, j->data, j->len, j->name, 0, j->out);
+}
+
+static idp_status load_beside_model(load_job *j)
+{
+    idp_status st = idp__vips_init(j->ctx);
+    if (st != IDP_OK)
+        return st;
+    idp__ctx_beside_model(j->ctx, load_task, j);
+    return j->st;
+}
+
 idp_status idp_image_load(idp_ctx *ctx, const char *path, idp_image **out)
 {
-    idp_status st;
+    load_job j = {ctx, path, NULL, 0, NULL, out, IDP_OK};
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
     if (!ctx || !path)
         return idp__fail(ctx, IDP_E_INVALID_ARG, "no path");
-    st = idp__vips_init(ctx);
-    return st == IDP_OK ? load_path(ctx, path, 0, out) : st;
+    return load_beside_model(&j);
 }
 
 idp_status idp_image_load_buffer(idp_ctx *ctx, const void *data, size_t len,
                                  const char *name, idp_image **out)
 {
-    idp_status st;
+    load_job j = {ctx, NULL, data, len, name ? name : "(buffer)", out, IDP_OK};
     if (!out)
         return IDP_E_INVALID_ARG;
     *out = NULL;
     if (!ctx || (!data && len))
         return idp__fail(ctx, IDP_E_INVALID_ARG, "no data");
-    st = idp__vips_init(ctx);
-    if (st != IDP_OK)
-        return st;
-    return load_bytes(ctx, data, len, name ? name : "(buffer)", 0, out);
+    return load_beside_model(&j);
 }
 
 idp_status idp__image_reload(idp_ctx *ctx, const idp_image *img, int shrink,

@@ -135,7 +135,10 @@ IDP_API const char *idp_ctx_error(const idp_ctx *ctx);
  *   5. <build tree>/models/<compact name> (the library's own build, so
  *      tools run from it need no install);
  *   6. /usr/share/dlib/<dlib name> (Debian's libdlib-data).
- * The model is loaded on first use, never by idp_ctx_new().
+ * The model is loaded on first use, never by idp_ctx_new(): the first
+ * detection, or beside the first photo's decode with threads >= 2
+ * (idp_ctx_set_threads); a model that fails to load there is loaded again,
+ * and its error reported, by the first detection.
  */
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_model(idp_ctx *ctx,
                                                    const char *path);
@@ -168,8 +171,11 @@ IDP_API IDP_NODISCARD idp_status idp_ctx_set_analysis_size(idp_ctx *ctx,
  * face detection (the image pyramid), the segmentation, the matte, the
  * compositing and the rules; idp_make() also renders while the capture's
  * rules run (those then on one thread), so up to three threads are busy
- * for a moment. The results are the same bytes as with 1. A program that
- * runs one context per core (photo-batch -j N) leaves it at 1. */
+ * for a moment. The first idp_image_load*() of a context with threads >= 2
+ * also loads the face model on a second thread while the photo decodes
+ * (idp_ctx_set_model() must come before it). The results are the same
+ * bytes as with 1. A program that runs one context per core (photo-batch
+ * -j N) leaves it at 1. */
 IDP_API IDP_NODISCARD idp_status idp_ctx_set_threads(idp_ctx *ctx, int threads);
 
 /* ---- profiles (photo standards) ---- */

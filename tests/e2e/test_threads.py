@@ -125,6 +125,36 @@ def phone_photo_same_bytes():
 
 
 @h.test
+def model_loads_beside_the_decode():
+    """With two threads the face model loads while the first photo
+    decodes: the first report still carries the load's time, the second
+    none; a model that cannot load is reported as before (exit 5), and a
+    photo that cannot be read is still an unreadable input (exit 3)."""
+    photo = os.path.join(PHOTOS, NAMES[1])
+    r = e2e.run([check, *MODEL, "--json", "--timings", "--threads", "2",
+                 photo, photo], timeout=120)
+    reps = e2e.parse_jsonl(r.stdout_bytes) if r.stdout_bytes else []
+    if h.check(len(reps) == 2, "two reports " + r.describe()):
+        first = reps[0].get("timings", {}).get("model_load")
+        h.check(isinstance(first, (int, float)) and first > 0,
+                "the first report times the model's load: %r" % first)
+        h.equal(reps[1].get("timings", {}).get("model_load"), 0,
+                "the second report loads no model")
+    missing = os.path.join(TMP, "no-such-model.idp")
+    r = e2e.run([check, "--model", missing, "--threads", "2", photo],
+                timeout=60)
+    h.equal(r.returncode, 5, "a missing model with 2 threads " + r.describe())
+    h.check("cannot read face model" in r.stderr,
+            "the missing model is named: %r" % r.stderr)
+    junk = os.path.join(TMP, "junk.jpg")
+    with open(junk, "wb") as f:
+        f.write(b"not a photo at all")
+    r = e2e.run([check, "--model", missing, "--threads", "2", junk],
+                timeout=60)
+    h.equal(r.returncode, 3, "an unreadable photo, no model " + r.describe())
+
+
+@h.test
 def bad_thread_counts():
     for bad in ("-1", "65", "two", ""):
         r = e2e.run([check, *MODEL, "--threads", bad,
