@@ -100,11 +100,25 @@ static void edge_colour(const double i[3], const double b[3], double a,
     }
 }
 
-static void blend(const uint8_t *rgb, const uint8_t *alpha, float *near[4],
-                  float *bw[4], size_t n, const double t[3], uint8_t *out,
-                  uint8_t *fg)
+/* What blend() reads and writes, for idp__par_rows. */
+typedef struct blend_job {
+    const uint8_t *rgb, *alpha;
+    float *const *near, *const *bw;
+    int w;
+    idp_rgb target;
+    uint8_t *out, *fg;
+} blend_job;
+
+/* The composite of rows y0..y1-1. */
+static void blend(void *arg, int y0, int y1)
 {
-    for (size_t k = 0; k < n; k++) {
+    const blend_job *j = arg;
+    const uint8_t *rgb = j->rgb, *alpha = j->alpha;
+    float *const *near = j->near, *const *bw = j->bw;
+    const double t[3] = {j->target.r, j->target.g, j->target.b};
+    uint8_t *out = j->out, *fg = j->fg;
+    size_t end = (size_t)y1 * (size_t)j->w;
+    for (size_t k = (size_t)y0 * (size_t)j->w; k < end; k++) {
         double a = alpha[k] / 255.0, f[3] = {0, 0, 0};
         if (alpha[k] == 255) {
             for (int c = 0; c < 3; c++)
@@ -152,9 +166,9 @@ int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
 {
     size_t n = (size_t)w * (size_t)h;
     float *buf = malloc(n * 10 * sizeof *buf);
-    const double t[3] = {target.r, target.g, target.b};
     nearby near = {rgb, alpha, wall, w, h, {NULL}, NULL};
     nearby bw = {rgb, alpha, wall, w, h, {NULL}, NULL};
+    blend_job bj = {rgb, alpha, near.planes, bw.planes, w, target, out, fg};
     if (!buf)
         return -1;
     near.tmp = buf + 8 * n;
@@ -164,7 +178,7 @@ int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
         bw.planes[c] = buf + (size_t)(4 + c) * n;
     }
     idp__par2(threads, person_task, &near, wall_task, &bw);
-    blend(rgb, alpha, near.planes, bw.planes, n, t, out, fg);
+    idp__par_rows(threads, h, blend, &bj);
     free(buf);
     return 0;
 }

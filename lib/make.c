@@ -79,23 +79,37 @@ static idp_rgb pick_background(const idp_make_options *o, const idp_profile *p)
     return p->n_backgrounds > 0 ? p->backgrounds[0].rgb : white;
 }
 
-/* The old wall's colour at every output pixel, from the wall field. */
-static float *wall_grid(const idp__matte *mt, idp_rect crop, int w, int h)
+typedef struct grid_job {
+    const idp__matte *mt;
+    idp_rect crop;
+    int w, h;
+    float *wall;
+} grid_job;
+
+static void grid_rows(void *arg, int y0, int y1)
 {
-    float *wall = malloc((size_t)w * (size_t)h * 3 * sizeof *wall);
-    double sx = crop.w / w, sy = crop.h / h, c[3];
-    if (!wall)
-        return NULL;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            float *p = wall + ((size_t)y * (size_t)w + (size_t)x) * 3;
-            idp__matte_wall_at(mt, crop.x + (x + 0.5) * sx,
-                               crop.y + (y + 0.5) * sy, c);
+    const grid_job *j = arg;
+    double sx = j->crop.w / j->w, sy = j->crop.h / j->h, c[3];
+    for (int y = y0; y < y1; y++)
+        for (int x = 0; x < j->w; x++) {
+            float *p = j->wall + ((size_t)y * (size_t)j->w + (size_t)x) * 3;
+            idp__matte_wall_at(j->mt, j->crop.x + (x + 0.5) * sx,
+                               j->crop.y + (y + 0.5) * sy, c);
             p[0] = (float)c[0];
             p[1] = (float)c[1];
             p[2] = (float)c[2];
         }
-    return wall;
+}
+
+/* The old wall's colour at every output pixel, from the wall field. */
+static float *wall_grid(const idp__matte *mt, idp_rect crop, int w, int h,
+                        int threads)
+{
+    grid_job j = {mt, crop, w, h, NULL};
+    j.wall = malloc((size_t)w * (size_t)h * 3 * sizeof *j.wall);
+    if (j.wall)
+        idp__par_rows(threads, h, grid_rows, &j);
+    return j.wall;
 }
 
 static idp_status new_photo(int w, int h, const char *name, idp_image **out)
@@ -213,7 +227,8 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
     t0 = idp__now_ms();
     if (st == IDP_OK)
         st = idp__matte_render(ctx, &s.matte, s.img, s.crop, w, h, m->alpha);
-    if (st == IDP_OK && !(wall = wall_grid(&s.matte, s.crop, w, h)))
+    if (st == IDP_OK &&
+        !(wall = wall_grid(&s.matte, s.crop, w, h, ctx->threads)))
         st = IDP_E_NOMEM;
     if (st == IDP_OK &&
         idp__composite(rgb, m->alpha, wall, w, h, target, ctx->threads,
