@@ -71,15 +71,15 @@ static idp_status detect_all(idp_ctx *ctx, struct idp__face_bridge *b,
 }
 
 static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
-                               const idp_image *img, double ratio,
-                               idp__detection *dets, size_t *n)
+                               const idp_image *img, idp__grey_memo *memo,
+                               double ratio, idp__detection *dets, size_t *n)
 {
     double long_px = long_side(img->width, img->height);
     double scale = long_px > DETECT_LONG ? DETECT_LONG / long_px : 1.0;
     idp_rect all = {0, 0, img->width, img->height};
     uint8_t *g = NULL;
     int w = 0, h = 0;
-    idp_status st = idp__image_grey(ctx, img, all, scale, &g, &w, &h);
+    idp_status st = idp__image_grey(ctx, img, memo, all, scale, &g, &w, &h);
     *n = 0;
     if (st != IDP_OK)
         return st;
@@ -94,7 +94,8 @@ static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
     return st;
 }
 
-static idp_status fit_landmarks(idp_ctx *ctx, const idp_image *img, idp_face *f)
+static idp_status fit_landmarks(idp_ctx *ctx, const idp_image *img,
+                                idp__grey_memo *memo, idp_face *f)
 {
     double s = fmin(1.0, LANDMARK_FACE_PX / fmax(1.0, f->box.w));
     idp_rect roi = {floor(f->box.x - f->box.w * 0.5),
@@ -107,7 +108,7 @@ static idp_status fit_landmarks(idp_ctx *ctx, const idp_image *img, idp_face *f)
     roi.h = ceil(f->box.h * 2.0) + 1;
     roi.x = fmax(0, roi.x);
     roi.y = fmax(0, roi.y);
-    st = idp__image_grey(ctx, img, roi, s, &g, &w, &h);
+    st = idp__image_grey(ctx, img, memo, roi, s, &g, &w, &h);
     if (st != IDP_OK)
         return st;
     box.x = (f->box.x - roi.x) * s;
@@ -136,6 +137,7 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
                              size_t *n_out, idp_timings *t)
 {
     idp__detection dets[IDP__MAX_FACES];
+    idp__grey_memo memo = {NULL};
     struct idp__face_bridge *b = NULL;
     size_t n = 0, i;
     double t0 = idp__now_ms(), ms[3] = {0, 0, 0};
@@ -143,15 +145,16 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
     *n_out = 0;
     lap(&t0);
     if (st == IDP_OK)
-        st = run_detector(ctx, b, img, lim->second_face_ratio, dets, &n);
+        st = run_detector(ctx, b, img, &memo, lim->second_face_ratio, dets, &n);
     ms[1] = lap(&t0);
     for (i = 0; st == IDP_OK && i < n; i++) {
         memset(&faces[i], 0, sizeof faces[i]);
         faces[i].box = dets[i].box;
         faces[i].score = dets[i].score;
-        st = fit_landmarks(ctx, img, &faces[i]);
+        st = fit_landmarks(ctx, img, &memo, &faces[i]);
     }
     ms[2] = lap(&t0);
+    free(memo.plane);
     if (st != IDP_OK)
         return st;
     if (t) {

@@ -75,11 +75,23 @@ void idp__clear_error(idp_ctx *ctx);
 /* Bounded string copy that always terminates (truncates silently). */
 void idp__strlcpy(char *dst, const char *src, size_t size);
 
+/* The grey of a whole image, kept between idp__image_grey() calls on
+ * one image (detection, then each face's landmarks): {NULL} to start,
+ * free(plane) at the end. */
+typedef struct idp__grey_memo {
+    uint8_t *plane; /* width x height, or NULL before the first use */
+} idp__grey_memo;
+
 /* Grey (8-bit luma) copy of the region `roi` of `img`, scaled by `scale`
  * (> 0; the output is round(roi.w * scale) x round(roi.h * scale)).
- * The buffer is malloc'ed, rows `*w` bytes apart; free with free(). */
-idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
-                           double scale, uint8_t **out, int *w, int *h);
+ * The buffer is malloc'ed, rows `*w` bytes apart; free with free().
+ * `memo` (may be NULL): where the whole image's grey is kept; a scale of
+ * IDP__GREY_FIRST or more is then cut from it (the same bytes: the grey
+ * conversion is per pixel, and comes first at such scales). */
+#define IDP__GREY_FIRST 0.5
+idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img,
+                           idp__grey_memo *memo, idp_rect roi, double scale,
+                           uint8_t **out, int *w, int *h);
 
 /* The input region `src` (input px; may extend outside the image, where
  * the edge pixels repeat) resampled to out_w x out_h RGB into `rgb`

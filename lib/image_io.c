@@ -524,6 +524,40 @@ static VipsImage *wrap(const uint8_t *px, int w, int h, int bands)
     return im;
 }
 
+/* roi of a grey plane -> scaled by `scale`. */
+static int plane_pipeline(const uint8_t *plane, int pw, int ph, idp_rect roi,
+                          double scale, VipsImage **out)
+{
+    VipsImage *t[2] = {NULL, NULL};
+    int rc = -1;
+    t[0] = wrap(plane, pw, ph, 1);
+    if (t[0] && vips_extract_area(t[0], &t[1], (int)roi.x, (int)roi.y,
+                                  (int)roi.w, (int)roi.h, NULL) == 0)
+        rc = scale_by(t[1], out, scale);
+    for (int i = 1; i >= 0; i--)
+        if (t[i])
+            g_object_unref(t[i]);
+    return rc;
+}
+
+/* The whole image in grey, into memo->plane. */
+static int memo_plane(const idp_image *img, idp__grey_memo *memo)
+{
+    VipsImage *rgb = wrap(img->pixels, img->width, img->height, 3), *g = NULL;
+    size_t len = 0;
+    if (rgb && vips_colourspace(rgb, &g, VIPS_INTERPRETATION_B_W, NULL) == 0)
+        memo->plane = vips_image_write_to_memory(g, &len);
+    if (g)
+        g_object_unref(g);
+    if (rgb)
+        g_object_unref(rgb);
+    if (memo->plane && len == (size_t)img->width * (size_t)img->height)
+        return 0;
+    g_free(memo->plane);
+    memo->plane = NULL;
+    return -1;
+}
+
 static int grey_pipeline(const idp_image *img, idp_rect roi, double scale,
                          VipsImage **out)
 {
@@ -539,7 +573,7 @@ static int grey_pipeline(const idp_image *img, idp_rect roi, double scale,
      * reduction (a 12 MP photo to the detector's 800 px) shrink the RGB
      * first. Otherwise convert first, as the landmark thresholds were
      * calibrated with (the order moves eyelid points by ~1 px). */
-    if (scale < 0.5) {
+    if (scale < IDP__GREY_FIRST) {
         rc = scale_by(t[1], &t[2], scale);
         if (rc == 0)
             rc = vips_colourspace(t[2], out, VIPS_INTERPRETATION_B_W, NULL);
@@ -555,11 +589,13 @@ done:
     return rc;
 }
 
-idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
-                           double scale, uint8_t **out, int *w, int *h)
+idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img,
+                           idp__grey_memo *memo, idp_rect roi, double scale,
+                           uint8_t **out, int *w, int *h)
 {
     VipsImage *g = NULL;
     size_t len = 0;
+    int rc;
     idp_status st = idp__vips_init(ctx);
     *out = NULL;
     if (st != IDP_OK)
@@ -567,7 +603,15 @@ idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img, idp_rect roi,
     roi = clamp_roi(img, roi);
     if (roi.w < 1 || roi.h < 1 || !(scale > 0))
         return idp__fail(ctx, IDP_E_INVALID_ARG, "empty region");
-    if (grey_pipeline(img, roi, scale, &g))
+    if (memo && scale >= IDP__GREY_FIRST) {
+        rc = memo->plane || memo_plane(img, memo) == 0
+                 ? plane_pipeline(memo->plane, img->width, img->height, roi,
+                                  scale, &g)
+                 : -1;
+    } else {
+        rc = grey_pipeline(img, roi, scale, &g);
+    }
+    if (rc)
         return vips_fail(ctx, IDP_E_INTERNAL, idp_image_name(img),
                          "cannot make grey copy");
     *out = vips_image_write_to_memory(g, &len);

@@ -4,6 +4,10 @@
  * object_detector on real photos: the same boxes, the same scores to the
  * last bit, in the same order, at 1x and 2x.
  *
+ * Also: the grey copies detect.c cuts from one grey of the whole image
+ * (idp__grey_memo) are the bytes idp__image_grey() makes from the colour
+ * pixels, for the detector's copy and for regions at landmark scales.
+ *
  * test_detect_split DIR...: every .jpg/.jpeg/.png/.webp file of each
  * folder that exists (samples/ always; ../shared/photos when present).
  * No model needed: the detector is dlib's built-in one.
@@ -21,7 +25,7 @@
 #define UP_MAX_PX 640   /* a 2x pass on images this small */
 #define MAX_FOUND 64
 
-static int n_images, n_faces, n_split_faces;
+static int n_images, n_faces, n_split_faces, n_memo_cuts;
 
 static int is_photo(const char *name)
 {
@@ -67,6 +71,44 @@ static void compare(idp__face_bridge *b, const char *name, const uint8_t *g,
         n_split_faces += (int)n_ref;
 }
 
+/* One region, from the colour pixels and from the memo: the same bytes. */
+static void memo_cut(idp_ctx *ctx, const idp_image *img, idp__grey_memo *memo,
+                     idp_rect roi, double scale, const char *path)
+{
+    uint8_t *a = NULL, *b = NULL;
+    int aw = 0, ah = 0, bw = 0, bh = 0;
+    CHECK(idp__image_grey(ctx, img, NULL, roi, scale, &a, &aw, &ah) == IDP_OK);
+    CHECK(idp__image_grey(ctx, img, memo, roi, scale, &b, &bw, &bh) == IDP_OK);
+    int equal = a && b && aw == bw && ah == bh &&
+                memcmp(a, b, (size_t)aw * (size_t)ah) == 0;
+    CHECK(equal);
+    if (!equal)
+        fprintf(stderr, "%s: grey of %gx%g+%g+%g at %g differs with the memo\n",
+                path, roi.w, roi.h, roi.x, roi.y, scale);
+    n_memo_cuts++;
+    free(a);
+    free(b);
+}
+
+/* The detector's copy, and regions as fit_landmarks() asks for them
+ * (twice a face's box around it, partly outside the image). */
+static void memo_cuts(idp_ctx *ctx, const idp_image *img, double scale,
+                      const char *path)
+{
+    idp__grey_memo memo = {NULL};
+    idp_rect all = {0, 0, img->width, img->height};
+    idp_rect mid = {img->width * 0.2, img->height * 0.1, img->width * 0.5,
+                    img->height * 0.6};
+    idp_rect edge = {-img->width * 0.1, img->height * 0.5, img->width * 0.4,
+                     img->height * 0.7};
+    memo_cut(ctx, img, &memo, all, scale, path);
+    memo_cut(ctx, img, &memo, mid, 1.0, path);
+    memo_cut(ctx, img, &memo, mid, 0.61, path);
+    memo_cut(ctx, img, &memo, edge, 0.5, path);
+    memo_cut(ctx, img, &memo, edge, 0.3, path); /* below: from the colour */
+    free(memo.plane);
+}
+
 static void one_photo(idp_ctx *ctx, idp__face_bridge *b, const char *path)
 {
     idp_image *img = NULL;
@@ -77,7 +119,8 @@ static void one_photo(idp_ctx *ctx, idp__face_bridge *b, const char *path)
     double long_px = img->width > img->height ? img->width : img->height;
     double scale = long_px > LONG_PX ? LONG_PX / long_px : 1.0;
     idp_rect all = {0, 0, img->width, img->height};
-    CHECK(idp__image_grey(ctx, img, all, scale, &g, &w, &h) == IDP_OK);
+    CHECK(idp__image_grey(ctx, img, NULL, all, scale, &g, &w, &h) == IDP_OK);
+    memo_cuts(ctx, img, scale, path);
     if (g) {
         n_images++;
         compare(b, path, g, w, h, 0);
@@ -137,6 +180,8 @@ int main(int argc, char **argv)
            n_faces, n_split_faces);
     CHECK(n_images >= 10);
     CHECK(n_split_faces >= 3); /* astronaut.png and its variants at least */
+    printf("%d grey regions cut from the memo\n", n_memo_cuts);
+    CHECK(n_memo_cuts >= 50);
     idp__bridge_free(b);
     idp_ctx_free(ctx);
     return CHECK_DONE();
