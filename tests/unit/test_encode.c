@@ -570,6 +570,50 @@ static void test_png_bad_args(void)
                  IDP_E_INVALID_ARG);
 }
 
+/* Two trials at a time (a context with 2 threads) end at the same file
+ * as one at a time, over images from flat to busy and size bands that
+ * fit at 95, fall between qualities, need 4:4:4, or cannot be met. */
+static void test_jpeg_two_threads(void)
+{
+    idp_ctx *ctx = NULL;
+    static const int amps[] = {0, 2, 4, 8, 12, 20, 40, 90};
+    static const int64_t bands[][2] = {{20 * KB, 40 * KB},
+                                       {30 * KB, 31 * KB},
+                                       {10 * KB, 12 * KB},
+                                       {5 * KB, 6 * KB},
+                                       {60 * KB, 0},
+                                       {0, 3 * KB},
+                                       {0, 0},
+                                       {25 * KB, 25 * KB}};
+    int cases = 0;
+    CHECK_EQ_INT(idp_ctx_new(&ctx), IDP_OK);
+    CHECK_EQ_INT(idp_ctx_set_threads(ctx, 2), IDP_OK);
+    for (size_t a = 0; a < sizeof amps / sizeof amps[0]; a++) {
+        pic p =
+            amps[a] ? make_pic(480, 640, 3, amps[a], 0) : make_flat(480, 640);
+        for (size_t b = 0; b < sizeof bands / sizeof bands[0]; b++) {
+            idp__jpeg_target t = {300, bands[b][0], bands[b][1], 60, 95};
+            idp__encoded one = {0}, two = {0};
+            CHECK_EQ_INT(
+                idp__encode_jpeg(NULL, p.px, p.w, p.h, p.stride, &t, &one),
+                IDP_OK);
+            CHECK_EQ_INT(
+                idp__encode_jpeg(ctx, p.px, p.w, p.h, p.stride, &t, &two),
+                IDP_OK);
+            CHECK_EQ_INT(two.quality, one.quality);
+            CHECK_EQ_INT(two.in_band, one.in_band);
+            CHECK(one.len == two.len && one.data && two.data &&
+                  memcmp(one.data, two.data, one.len) == 0);
+            cases++;
+            free(one.data);
+            free(two.data);
+        }
+        free(p.px);
+    }
+    CHECK_EQ_INT(cases, 64);
+    idp_ctx_free(ctx);
+}
+
 int main(void)
 {
     test_jpeg_in_band(4);
@@ -582,6 +626,7 @@ int main(void)
     test_jpeg_no_dpi();
     test_jpeg_id_card();
     test_jpeg_bad_args();
+    test_jpeg_two_threads();
     test_png(4, 300, 6);
     test_png(1, 300, 0);
     test_png(3, 300, 2);
