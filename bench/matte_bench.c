@@ -536,7 +536,7 @@ static idp_image *enlarge(const idp_image *img, double mp)
         r.y = y * img->height / (double)h;
         r.h = img->height / (double)h;
         idp__resample(img->pixels, img->stride, img->width, img->height, r, w,
-                      1, row);
+                      1, 1, row);
         for (int x = 0; x < w * 3; x++)
             big->pixels[(size_t)y * big->stride + (size_t)x] = to8(row[x]);
     }

@@ -35,7 +35,7 @@ static double face_laplacian(const idp__check_env *e, const idp__face_geo *g)
         return NAN;
     grey = rgb + (size_t)w * (size_t)h * 3;
     idp__resample(e->img->pixels, e->img->stride, e->img->width, e->img->height,
-                  box, w, h, rgb);
+                  box, w, h, 1, rgb);
     for (size_t i = 0; i < (size_t)w * (size_t)h; i++)
         grey[i] = 0.299f * rgb[3 * i] + 0.587f * rgb[3 * i + 1] +
                   0.114f * rgb[3 * i + 2];

@@ -167,15 +167,18 @@ static void fill_task(void *p)
     j->rc = idp__fill_make(j->f, j->val, 3, j->mask, j->w, j->h, j->r, j->dflt);
 }
 
-/* The wall B and the person F around the band (zones() first). */
-static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
+typedef struct residual_job {
+    const idp__soft_in *in;
+    float *res;
+} residual_job;
+
+/* The pixels' residual from the wall field, rows y0..y1-1. */
+static void residual_rows(void *p, int y0, int y1)
 {
-    size_t n = (size_t)in->w * (size_t)in->h;
-    int rb = in->band, rf = 2 * in->band; /* reach of the B and F means */
-    float zero[3] = {0, 0, 0}, mean[3] = {0, 0, 0};
-    double sum[3] = {0, 0, 0}, cnt = 0;
-    for (int y = 0; y < in->h; y++) { /* residual from the field */
-        float *res = b->res + (size_t)y * (size_t)in->w * 3;
+    const residual_job *j = p;
+    const idp__soft_in *in = j->in;
+    for (int y = y0; y < y1; y++) {
+        float *res = j->res + (size_t)y * (size_t)in->w * 3;
         idp__wall_row(in->coef, in->v0 + (y + 0.5) * in->dv, in->u0, in->du,
                       in->w, res);
         for (size_t x = 0; x < (size_t)in->w * 3; x++) {
@@ -183,6 +186,17 @@ static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
             res[x] = in->rgb[(size_t)y * (size_t)in->w * 3 + x] - f;
         }
     }
+}
+
+/* The wall B and the person F around the band (zones() first). */
+static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
+{
+    size_t n = (size_t)in->w * (size_t)in->h;
+    int rb = in->band, rf = 2 * in->band; /* reach of the B and F means */
+    float zero[3] = {0, 0, 0}, mean[3] = {0, 0, 0};
+    double sum[3] = {0, 0, 0}, cnt = 0;
+    residual_job rj = {in, b->res};
+    idp__par_rows(in->threads, in->h, residual_rows, &rj);
     for (size_t i = 0; i < n; i++) {
         b->m[i] = !b->dil[i];
         if (b->ero[i]) {
@@ -529,7 +543,7 @@ idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
         return idp__fail(ctx, IDP_E_NOMEM, "matte render: out of memory");
     }
     idp__resample(img->pixels, img->stride, img->width, img->height, src, out_w,
-                  out_h, rgb);
+                  out_h, ctx ? ctx->threads : 1, rgb);
     if (upsample_alpha(mt, src, out_w, out_h, hard) != 0) {
         free(alpha);
         free(hard);

@@ -107,22 +107,38 @@ static void resample_row(const uint8_t *px, size_t stride, const taps *tx,
     }
 }
 
+typedef struct resample_job {
+    const uint8_t *px;
+    size_t stride;
+    const taps *tx, *ty;
+    int ow, shrink;
+    float *out;
+} resample_job;
+
+static void resample_rows(void *arg, int y0, int y1)
+{
+    const resample_job *j = arg;
+    const taps *ty = j->ty;
+    for (int y = y0; y < y1; y++) {
+        const int *iy = ty->idx + (size_t)y * (size_t)ty->n;
+        float *o = j->out + (size_t)y * (size_t)j->ow * 3;
+        if (j->shrink)
+            shrink_row(j->px, j->stride, j->tx, iy, ty->n, j->ow, o);
+        else
+            resample_row(j->px, j->stride, j->tx, iy,
+                         ty->w + (size_t)y * (size_t)ty->n, ty->n, j->ow, o);
+    }
+}
+
 void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
-                   idp_rect src, int ow, int oh, float *out)
+                   idp_rect src, int ow, int oh, int threads, float *out)
 {
     taps tx = {0, NULL, NULL}, ty = {0, NULL, NULL};
     int shrink = src.w / ow > 1 && src.h / oh > 1;
     if (make_taps(&tx, src.x, src.w / ow, ow, iw) == 0 &&
         make_taps(&ty, src.y, src.h / oh, oh, ih) == 0) {
-        for (int y = 0; y < oh; y++) {
-            const int *iy = ty.idx + (size_t)y * (size_t)ty.n;
-            float *o = out + (size_t)y * (size_t)ow * 3;
-            if (shrink)
-                shrink_row(px, stride, &tx, iy, ty.n, ow, o);
-            else
-                resample_row(px, stride, &tx, iy,
-                             ty.w + (size_t)y * (size_t)ty.n, ty.n, ow, o);
-        }
+        resample_job j = {px, stride, &tx, &ty, ow, shrink, out};
+        idp__par_rows(threads, oh, resample_rows, &j);
     } else { /* out of memory: the nearest pixel */
         for (int y = 0; y < oh; y++)
             for (int x = 0; x < ow; x++) {

@@ -202,7 +202,7 @@ static idp_status segment_work(idp_ctx *ctx, const idp_image *img,
         return idp__fail(ctx, st, "segmentation: out of memory");
     w.threads = ctx->threads;
     idp__resample(img->pixels, img->stride, img->width, img->height, all,
-                  mt->ww, mt->wh, w.img.px);
+                  mt->ww, mt->wh, w.threads, w.img.px);
     idp__seg_geom_init(&w.geom, f->landmarks, (double)mt->ww / img->width,
                        (double)mt->wh / img->height);
     if (idp__seg_cut(&w) == IDP_OK && wall_summary(&w, mt) == 0) {

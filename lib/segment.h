@@ -24,9 +24,10 @@ typedef struct idp__fimg {
  * floats: output pixel (x, y) covers input [src.x + x sx, src.x + (x+1) sx)
  * with sx = src.w / ow (likewise y). Shrinking averages up to 4 x 4 samples
  * spread over that footprint; enlarging interpolates bilinearly; outside
- * the image the edge pixels repeat. */
+ * the image the edge pixels repeat. Rows split in two with threads >= 2
+ * (the same floats). */
 void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
-                   idp_rect src, int ow, int oh, float *out);
+                   idp_rect src, int ow, int oh, int threads, float *out);
 
 /* The q-quantile (0..1, nearest rank) of n floats; reorders v. 0 when
  * n is 0. */

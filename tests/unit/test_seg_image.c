@@ -19,14 +19,39 @@ static void test_resample(void)
         for (int x = 0; x < 8; x++)
             for (int c = 0; c < 3; c++)
                 px[(y * 8 + x) * 3 + c] = (uint8_t)(x < 4 ? 0 : 200);
-    idp__resample(px, 8 * 3, 8, 4, all, 4, 2, out); /* 2x2 blocks */
+    idp__resample(px, 8 * 3, 8, 4, all, 4, 2, 1, out); /* 2x2 blocks */
     CHECK_NEAR(out[0], 0, 1e-4);
     CHECK_NEAR(out[3 * 3], 200, 1e-4);
-    idp__resample(px, 8 * 3, 8, 4, all, 16, 8, big); /* bilinear */
+    idp__resample(px, 8 * 3, 8, 4, all, 16, 8, 1, big); /* bilinear */
     CHECK_NEAR(big[7 * 3], 50, 1e-3);  /* x = 3.75: 1/4 of the way */
     CHECK_NEAR(big[8 * 3], 150, 1e-3); /* x = 4.25 */
-    idp__resample(px, 8 * 3, 8, 4, off, 4, 2, out); /* edge repeats */
+    idp__resample(px, 8 * 3, 8, 4, off, 4, 2, 1, out); /* edge repeats */
     CHECK_NEAR(out[0], 0, 1e-4);
+}
+
+/* Rows split over two threads: the same floats, shrinking and enlarging,
+ * an odd number of rows, a region partly outside. */
+static void test_resample_threads(void)
+{
+    enum { W = 97, H = 61 };
+    static uint8_t px[W * H * 3];
+    static float one[150 * 91 * 3], two[150 * 91 * 3];
+    const idp_rect src[] = {{0, 0, W, H}, {-10.5, 3.25, 80, 50}};
+    const int size[][2] = {{31, 19}, {150, 91}, {48, 33}};
+    uint32_t r = 12345;
+    for (size_t i = 0; i < sizeof px; i++) {
+        r = r * 1103515245u + 12345u;
+        px[i] = (uint8_t)(r >> 24);
+    }
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < 3; k++) {
+            size_t n = (size_t)size[k][0] * (size_t)size[k][1] * 3;
+            idp__resample(px, W * 3, W, H, src[s], size[k][0], size[k][1], 1,
+                          one);
+            idp__resample(px, W * 3, W, H, src[s], size[k][0], size[k][1], 2,
+                          two);
+            CHECK(memcmp(one, two, n * sizeof *one) == 0);
+        }
 }
 
 static void test_blur_morph(void)
@@ -113,6 +138,7 @@ static void test_fill(void)
 int main(void)
 {
     test_resample();
+    test_resample_threads();
     test_blur_morph();
     test_components_dist();
     test_min_quantile();
