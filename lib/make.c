@@ -202,6 +202,78 @@ static idp_status source_open(idp_ctx *ctx, const idp_image *img,
     return st;
 }
 
+/* The crop at output size and the old wall under it (frame_task), and
+ * the matte at output size (matte_task): independent, so side by side
+ * with two threads. The matte's errors go to a copy of the context (no
+ * two threads write one error text). */
+typedef struct frame_job {
+    idp_ctx *ctx;
+    const source *s;
+    int w, h;
+    uint8_t *rgb;
+    float *wall;
+    idp_status st;
+    double ms;
+} frame_job;
+
+static void frame_task(void *arg)
+{
+    frame_job *j = arg;
+    double t0 = idp__now_ms();
+    j->st =
+        idp__image_region(j->ctx, j->s->img, j->s->crop, j->w, j->h, j->rgb);
+    if (j->st == IDP_OK && !(j->wall = wall_grid(&j->s->matte, j->s->crop, j->w,
+                                                 j->h, j->ctx->threads)))
+        j->st = idp__fail(j->ctx, IDP_E_NOMEM, "out of memory");
+    j->ms = idp__now_ms() - t0;
+}
+
+typedef struct matte_job {
+    idp_ctx own; /* a copy of the caller's: its error text is this job's */
+    const source *s;
+    int w, h;
+    uint8_t *alpha;
+    idp_status st;
+    double ms;
+} matte_job;
+
+static void matte_task(void *arg)
+{
+    matte_job *j = arg;
+    double t0 = idp__now_ms();
+    j->st = idp__matte_render(&j->own, &j->s->matte, j->s->img, j->s->crop,
+                              j->w, j->h, j->alpha);
+    j->ms = idp__now_ms() - t0;
+}
+
+/* frame_task beside matte_task; the first failure is the caller's. */
+static idp_status frame_and_matte(idp_ctx *ctx, const source *s, int w, int h,
+                                  uint8_t *rgb, idp_made *m, float **wall)
+{
+    frame_job fj = {ctx, s, w, h, rgb, NULL, IDP_OK, 0};
+    matte_job *mj = malloc(sizeof *mj);
+    idp_status st;
+    if (!mj)
+        return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
+    mj->own = *ctx;
+    mj->s = s;
+    mj->w = w;
+    mj->h = h;
+    mj->alpha = m->alpha;
+    mj->st = IDP_OK;
+    idp__par2(ctx->threads, frame_task, &fj, matte_task, mj);
+    *wall = fj.wall;
+    m->timings->frame += fj.ms;
+    m->timings->recolour += mj->ms;
+    st = fj.st;
+    if (st == IDP_OK && mj->st != IDP_OK) {
+        memcpy(ctx->error, mj->own.error, sizeof ctx->error);
+        st = mj->st;
+    }
+    free(mj);
+    return st;
+}
+
 /* Resample, render alpha, composite: fills m->photo/alpha/foreground. */
 static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
                          idp_rgb target)
@@ -221,20 +293,16 @@ static idp_status render(idp_ctx *ctx, const idp_image *img, idp_made *m,
     double t0 = idp__now_ms();
     if (st == IDP_OK)
         st = source_open(ctx, img, m, &s);
-    if (st == IDP_OK)
-        st = idp__image_region(ctx, s.img, s.crop, w, h, rgb);
     m->timings->frame = idp__now_ms() - t0;
-    t0 = idp__now_ms();
+    m->timings->recolour = 0;
     if (st == IDP_OK)
-        st = idp__matte_render(ctx, &s.matte, s.img, s.crop, w, h, m->alpha);
-    if (st == IDP_OK &&
-        !(wall = wall_grid(&s.matte, s.crop, w, h, ctx->threads)))
-        st = IDP_E_NOMEM;
+        st = frame_and_matte(ctx, &s, w, h, rgb, m, &wall);
+    t0 = idp__now_ms();
     if (st == IDP_OK &&
         idp__composite(rgb, m->alpha, wall, w, h, target, ctx->threads,
                        m->photo->pixels, m->foreground))
         st = IDP_E_NOMEM;
-    m->timings->recolour = idp__now_ms() - t0;
+    m->timings->recolour += idp__now_ms() - t0;
     source_close(&s);
     free(wall);
     free(rgb);
