@@ -56,15 +56,22 @@ static int publish(const char *tmp, const char *path, int force)
     return 0;
 }
 
+int cli_refuse_existing(const char *path, int force, char *err, size_t err_len)
+{
+    struct stat sb;
+    if (!force && lstat(path, &sb) == 0)
+        return fail(err, err_len, path, "exists (use --force to replace)",
+                    EEXIST);
+    return 0;
+}
+
 int cli_write_atomic(const char *path, const uint8_t *data, size_t len,
                      int force, char *err, size_t err_len)
 {
     char tmp[4096];
-    struct stat sb;
     int fd, e;
-    if (!force && lstat(path, &sb) == 0)
-        return fail(err, err_len, path, "exists (use --force to replace)",
-                    EEXIST);
+    if (cli_refuse_existing(path, force, err, err_len))
+        return -1;
     fd = open_temp(path, tmp, sizeof tmp);
     if (fd < 0)
         return fail(err, err_len, path, "cannot create", errno);

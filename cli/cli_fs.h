@@ -9,6 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* -1 with the message cli_write_atomic() would give when `path` exists
+ * and `force` is 0 (checked before the work, so a photo is not made only
+ * to be refused at the end); else 0. */
+int cli_refuse_existing(const char *path, int force, char *err, size_t err_len);
+
 /* Write `len` bytes to `path` atomically. Without `force` an existing
  * `path` is left alone and the call fails. Returns 0, or -1 with a message
  * (naming the path) in `err`. */

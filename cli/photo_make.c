@@ -335,13 +335,34 @@ static int load_error(const job *j, const char *file, idp_status st)
     return cli_exit_for(st);
 }
 
+/* An output that exists without --force: refused before any work (the
+ * write would refuse it at the end; it still checks, for a file that
+ * appears meanwhile). The derived sheet path is left to the write. */
+static int outputs_taken(const job *j, const char *file, const char *out)
+{
+    const char *paths[] = {out, j->o->cutout, j->o->matte, j->o->annotate,
+                           j->o->sheet_output};
+    char err[4200];
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (paths[i] &&
+            cli_refuse_existing(paths[i], j->o->force, err, sizeof err)) {
+            cli_error(NULL, "%s", err);
+            json_error(j, file, IDP_E_IO, err);
+            return CLI_OUTPUT;
+        }
+    return CLI_OK;
+}
+
 static int make_one(const job *j, const char *file, const char *out)
 {
     idp_image *img = NULL;
     idp_made *m = NULL;
     idp_report *r = NULL;
-    int rc;
-    idp_status st = idp_image_load(j->ctx, file, &img);
+    idp_status st;
+    int rc = outputs_taken(j, file, out);
+    if (rc != CLI_OK)
+        return rc;
+    st = idp_image_load(j->ctx, file, &img);
     if (st == IDP_OK)
         st = idp_make(j->ctx, img, j->mo, &m, &r);
     if (st != IDP_OK) {

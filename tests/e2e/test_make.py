@@ -167,6 +167,22 @@ def never_overwrites_without_force_and_leaves_no_temp():
     h.equal(r.returncode, 4, "exists without --force " + r.describe())
     with open(out, "rb") as f:
         h.equal(f.read(), b"precious", "the existing file is untouched")
+    # an existing extra output refuses too, before anything is made: the
+    # photo is not written, and the JSON says which file is in the way
+    cut = os.path.join(TMP, "keep-cutout.png")
+    with open(cut, "wb") as f:
+        f.write(b"precious too")
+    fresh = os.path.join(TMP, "fresh.jpg")
+    r = e2e.run([make, "--json", src, "-o", fresh, "--cutout", cut],
+                timeout=120)
+    h.equal(r.returncode, 4, "an existing --cutout " + r.describe())
+    h.check(not os.path.exists(fresh), "nothing written when an extra "
+            "output exists")
+    reps = e2e.parse_jsonl(r.stdout_bytes) if r.stdout_bytes else []
+    h.check(len(reps) == 1 and reps[0].get("verdict") == "error" and
+            "exists" in ((reps[0].get("error") or {}).get("message") or ""),
+            "an error report names the existing file: %r" % reps)
+    h.check("keep-cutout.png: exists" in r.stderr, "stderr: %r" % r.stderr)
     r = e2e.run([make, "--force", src, "-o", out], timeout=120)
     h.equal(r.returncode, 0, "--force replaces " + r.describe())
     h.equal(header(out, "width"), "480", "replaced by the photo")
