@@ -4,7 +4,9 @@ detector's pyramid levels, the capture's rules beside the render, the
 segmentation's and matte's independent steps, the compositing) gives the
 same bytes as on one (--threads 1).
 
-For a few shared photos of different kinds (a 2048 px photo decoded
+photo-check's reports (final and capture) on every photo of
+../shared/photos are the same with 1 and 2 threads. For a few shared
+photos of different kinds (a 2048 px photo decoded
 reduced, a small plain one, long hair on a plain wall, a cluttered one, a
 group photo) and a 12 MP phone-sized copy: photo-check reports (final and
 capture) and photo-make's written photo, matte, cutout and report are
@@ -115,6 +117,41 @@ def shared_photos_same_bytes():
     # half are made; the cluttered, group and smiling photos are refused,
     # and their refusals are compared
     h.check(made >= 3, "%d of %d photos made" % (made, len(NAMES)))
+
+
+def every_photo():
+    """The photos of ../shared/photos (MANIFEST.tsv), masks left out."""
+    with open(os.path.join(PHOTOS, "MANIFEST.tsv"), encoding="utf-8") as f:
+        names = [ln.split("\t")[0] for ln in f.read().splitlines()[1:] if ln]
+    return [os.path.join(PHOTOS, n) for n in sorted(names)]
+
+
+def reports_of(paths, threads, mode):
+    r = e2e.run([check, *MODEL, "--json", "--threads", str(threads), *mode,
+                 *paths], timeout=600)
+    h.check(r.returncode in (0, 1), "photo-check on every photo, %d "
+            "thread(s) %s" % (threads, r.describe()))
+    reps = {}
+    for rep in (e2e.parse_jsonl(r.stdout_bytes) if r.stdout_bytes else []):
+        rep.pop("timings", None)
+        reps[rep.get("file")] = rep
+    return reps
+
+
+@h.test
+def every_shared_photo_same_report():
+    """photo-check (final and capture) on every shared photo: the same
+    report with 1 and 2 threads, photo by photo."""
+    paths = every_photo()
+    h.check(len(paths) >= 70, "%d photos in the manifest" % len(paths))
+    for mode in ([], ["--capture"]):
+        one = reports_of(paths, 1, mode)
+        two = reports_of(paths, 2, mode)
+        h.equal(sorted(one), sorted(paths), "one report per photo")
+        differ = [os.path.basename(p) for p in paths
+                  if one.get(p) is None or one.get(p) != two.get(p)]
+        h.equal(differ, [], "photos whose %s report differs with 2 threads"
+                % (mode[0] if mode else "final"))
 
 
 @h.test
