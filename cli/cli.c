@@ -3,6 +3,7 @@
 #include "cli_fs.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,6 +22,19 @@ void cli_lean_libvips(void)
      * under /dev/null. */
     if (!getenv("VIPSHOME"))
         (void)setenv("VIPSHOME", "/dev/null", 0);
+}
+
+void cli_tune_malloc(int one_arena)
+{
+    extern char **environ;
+    for (char **e = environ; e && *e; e++)
+        if (strncmp(*e, "GLIBC_TUNABLES=", 15) == 0 ||
+            strncmp(*e, "MALLOC_", 7) == 0)
+            return;
+    (void)mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's maximum */
+    (void)mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    if (one_arena)
+        (void)mallopt(M_ARENA_MAX, 1);
 }
 
 const char *cli_prog(void)

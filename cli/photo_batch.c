@@ -329,6 +329,7 @@ int main(int argc, char **argv)
     memset(&b, 0, sizeof b);
     cli_set_prog("photo-batch");
     cli_lean_libvips();
+    cli_tune_malloc(0);
     rc = cli_parse(argc, argv, long_options, ":qvhVj:", &o.co, tool_option, &o,
                    usage);
     if (rc >= 0)

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     cli_set_prog("photo-check");
     cli_lean_libvips();
+    cli_tune_malloc(1);
     rc = cli_parse(argc, argv, long_options, ":qvhV", &o.co, tool_option, &o,
                    usage);
     if (rc >= 0)

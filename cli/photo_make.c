@@ -435,6 +435,7 @@ int main(int argc, char **argv)
     memset(&j, 0, sizeof j);
     cli_set_prog("photo-make");
     cli_lean_libvips();
+    cli_tune_malloc(1);
     rc = cli_parse(argc, argv, long_options, ":qvhVo:", &o.co, tool_option, &o,
                    usage);
     if (rc >= 0)
