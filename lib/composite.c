@@ -81,9 +81,17 @@ static void nearby_wall(const uint8_t *rgb, const uint8_t *alpha,
         }
 }
 
+/* Rounded half away from zero, as lround() (v - t is exact here), without
+ * the library call: six a pixel of the edge. */
 static uint8_t clamp8(double v)
 {
-    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : lround(v));
+    long t;
+    if (!(v > 0))
+        return 0;
+    if (v > 255)
+        return 255;
+    t = (long)v;
+    return (uint8_t)(v - (double)t >= 0.5 ? t + 1 : t);
 }
 
 /* Foreground colour f of a soft pixel of colour i, alpha a, wall b, the

@@ -155,20 +155,38 @@ void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
     taps_free(&tx);
 }
 
+/* One sample of blur_line where the window may be cut by an end: add
+ * what enters it, drop what leaves it, then the mean. */
+static void blur_step(const float *in, float *out, int n, size_t step, int r,
+                      int i, float inv, float *s, int *lo, int *hi)
+{
+    while (*hi < i + r && *hi + 1 < n)
+        *s += in[(size_t)++*hi * step];
+    while (*lo < i - r)
+        *s -= in[(size_t)(*lo)++ * step];
+    out[(size_t)i * step] =
+        *hi - *lo == 2 * r ? *s * inv : *s / (float)(*hi - *lo + 1);
+}
+
 /* Window mean of radius r along a line of n samples `step` apart (the
- * window shrinks at the ends). */
+ * window shrinks at the ends). Away from the ends one sample enters and
+ * one leaves each step: the same additions in the same order, without
+ * the end tests. */
 static void blur_line(const float *in, float *out, int n, size_t step, int r)
 {
     float s = 0, inv = 1.0f / (float)(2 * r + 1);
-    int lo = 0, hi = -1;
-    for (int i = 0; i < n; i++) {
-        while (hi < i + r && hi + 1 < n)
-            s += in[(size_t)++hi * step];
-        while (lo < i - r)
-            s -= in[(size_t)lo++ * step];
-        out[(size_t)i * step] =
-            hi - lo == 2 * r ? s * inv : s / (float)(hi - lo + 1);
+    int lo = 0, hi = -1, i = 0;
+    for (; i <= r && i < n; i++)
+        blur_step(in, out, n, step, r, i, inv, &s, &lo, &hi);
+    for (; i < n - r; i++) {
+        s += in[(size_t)(i + r) * step];
+        s -= in[(size_t)(i - r - 1) * step];
+        out[(size_t)i * step] = s * inv;
+        hi = i + r;
+        lo = i - r;
     }
+    for (; i < n; i++)
+        blur_step(in, out, n, step, r, i, inv, &s, &lo, &hi);
 }
 
 /* blur_line down every column at once, row by row: each column's sum

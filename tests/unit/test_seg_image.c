@@ -54,6 +54,45 @@ static void test_resample_threads(void)
         }
 }
 
+/* The box blur as first written: one window sum moved along each line
+ * with the end tests at every sample (rows, then columns). */
+static void ref_line(const float *in, float *out, int n, size_t step, int r)
+{
+    float s = 0, inv = 1.0f / (float)(2 * r + 1);
+    int lo = 0, hi = -1;
+    for (int i = 0; i < n; i++) {
+        while (hi < i + r && hi + 1 < n)
+            s += in[(size_t)++hi * step];
+        while (lo < i - r)
+            s -= in[(size_t)lo++ * step];
+        out[(size_t)i * step] =
+            hi - lo == 2 * r ? s * inv : s / (float)(hi - lo + 1);
+    }
+}
+
+/* idp__box_blur gives the reference's floats exactly, for lines shorter
+ * than the window, as long as it, and longer. */
+static void test_blur_exact(void)
+{
+    static float p[61 * 47], ref[61 * 47], tmp[61 * 47], buf[61 * 47];
+    const int sizes[][2] = {{61, 47}, {5, 9}, {9, 5}, {1, 12}, {13, 1}};
+    uint32_t seed = 99;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        for (int r = 1; r <= 8; r++) {
+            int w = sizes[k][0], h = sizes[k][1];
+            for (int i = 0; i < w * h; i++) {
+                seed = seed * 1664525u + 1013904223u;
+                p[i] = (float)(seed >> 8) / 65536.0f - 100.0f;
+            }
+            for (int y = 0; y < h; y++)
+                ref_line(p + y * w, buf + y * w, w, 1, r);
+            for (int x = 0; x < w; x++)
+                ref_line(buf + x, ref + x, h, (size_t)w, r);
+            idp__box_blur(p, w, h, r, tmp);
+            CHECK(memcmp(p, ref, (size_t)(w * h) * sizeof *p) == 0);
+        }
+}
+
 static void test_blur_morph(void)
 {
     float p[9 * 9], tmp[9 * 9];
@@ -139,6 +178,7 @@ int main(void)
 {
     test_resample();
     test_resample_threads();
+    test_blur_exact();
     test_blur_morph();
     test_components_dist();
     test_min_quantile();
