@@ -161,7 +161,7 @@ static void blur_step(const float *in, float *out, int n, size_t step, int r,
                       int i, float inv, float *s, int *lo, int *hi)
 {
     while (*hi < i + r && *hi + 1 < n)
-        *s += in[(size_t)++*hi * step];
+        *s += in[(size_t)++ * hi * step];
     while (*lo < i - r)
         *s -= in[(size_t)(*lo)++ * step];
     out[(size_t)i * step] =
@@ -263,6 +263,48 @@ static void morph_rows(const uint8_t *in, int *out, int w, int h, int r,
     }
 }
 
+/* The pass down the columns of morph_rows' counts, row by row (every
+ * column's window sum at once, in memory order; integer sums, so the
+ * same counts in any order). */
+static void morph_columns(const int *in, uint8_t *out, int w, int h, int r,
+                          int dilate)
+{
+    int *sum = calloc((size_t)w, sizeof *sum), lo = 0, hi = -1;
+    if (!sum) { /* no memory for the sums: one column at a time */
+        for (int x = 0; x < w; x++) {
+            int s = 0;
+            lo = 0;
+            hi = -1;
+            for (int y = 0; y < h; y++) {
+                while (hi < y + r && hi + 1 < h)
+                    s += in[(size_t)++hi * (size_t)w + (size_t)x];
+                while (lo < y - r)
+                    s -= in[(size_t)lo++ * (size_t)w + (size_t)x];
+                out[(size_t)y * (size_t)w + (size_t)x] =
+                    (uint8_t)(dilate ? s > 0 : s == span(y, h, r));
+            }
+        }
+        return;
+    }
+    for (int y = 0; y < h; y++) {
+        uint8_t *o = out + (size_t)y * (size_t)w;
+        int full = span(y, h, r);
+        while (hi < y + r && hi + 1 < h) {
+            const int *row = in + (size_t)++hi * (size_t)w;
+            for (int x = 0; x < w; x++)
+                sum[x] += row[x];
+        }
+        while (lo < y - r) {
+            const int *row = in + (size_t)lo++ * (size_t)w;
+            for (int x = 0; x < w; x++)
+                sum[x] -= row[x];
+        }
+        for (int x = 0; x < w; x++)
+            o[x] = (uint8_t)(dilate ? sum[x] > 0 : sum[x] == full);
+    }
+    free(sum);
+}
+
 void idp__mask_morph(const uint8_t *in, uint8_t *out, int w, int h, int r,
                      int dilate, int *tmp)
 {
@@ -272,17 +314,7 @@ void idp__mask_morph(const uint8_t *in, uint8_t *out, int w, int h, int r,
         return;
     }
     morph_rows(in, tmp, w, h, r, dilate);
-    for (int x = 0; x < w; x++) {
-        int s = 0, lo = 0, hi = -1;
-        for (int y = 0; y < h; y++) {
-            while (hi < y + r && hi + 1 < h)
-                s += tmp[(size_t)++hi * (size_t)w + (size_t)x];
-            while (lo < y - r)
-                s -= tmp[(size_t)lo++ * (size_t)w + (size_t)x];
-            out[(size_t)y * (size_t)w + (size_t)x] =
-                (uint8_t)(dilate ? s > 0 : s == span(y, h, r));
-        }
-    }
+    morph_columns(tmp, out, w, h, r, dilate);
 }
 
 int idp__components(const uint8_t *mask, uint8_t value, int w, int h, int *lab)

@@ -93,6 +93,40 @@ static void test_blur_exact(void)
         }
 }
 
+/* Square dilation and erosion against their definition (any / every
+ * pixel of the window clipped to the image), on random masks. */
+static void test_morph_exact(void)
+{
+    static uint8_t m[37 * 29], o[37 * 29];
+    static int tmp[37 * 29];
+    const int sizes[][2] = {{37, 29}, {4, 9}, {9, 3}, {1, 7}};
+    uint32_t seed = 7;
+    int bad = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        for (int r = 1; r <= 5; r++)
+            for (int dil = 0; dil <= 1; dil++) {
+                int w = sizes[k][0], h = sizes[k][1];
+                for (int i = 0; i < w * h; i++) {
+                    seed = seed * 1664525u + 1013904223u;
+                    m[i] = (seed >> 24) < (dil ? 40u : 215u);
+                }
+                idp__mask_morph(m, o, w, h, r, dil, tmp);
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++) {
+                        int any = 0, all = 1;
+                        for (int yy = y - r; yy <= y + r; yy++)
+                            for (int xx = x - r; xx <= x + r; xx++) {
+                                if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+                                    continue;
+                                any |= m[yy * w + xx] != 0;
+                                all &= m[yy * w + xx] != 0;
+                            }
+                        bad += o[y * w + x] != (dil ? any : all);
+                    }
+            }
+    CHECK_EQ_INT(bad, 0);
+}
+
 static void test_blur_morph(void)
 {
     float p[9 * 9], tmp[9 * 9];
@@ -179,6 +213,7 @@ int main(void)
     test_resample();
     test_resample_threads();
     test_blur_exact();
+    test_morph_exact();
     test_blur_morph();
     test_components_dist();
     test_min_quantile();
