@@ -3,7 +3,9 @@
 #include "cli_fs.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
 #include <malloc.h>
+#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -31,10 +33,14 @@ void cli_tune_malloc(int one_arena)
         if (strncmp(*e, "GLIBC_TUNABLES=", 15) == 0 ||
             strncmp(*e, "MALLOC_", 7) == 0)
             return;
+#ifdef __GLIBC__
     (void)mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's maximum */
     (void)mallopt(M_TRIM_THRESHOLD, 512 << 20);
     if (one_arena)
         (void)mallopt(M_ARENA_MAX, 1);
+#else
+    (void)one_arena;
+#endif
 }
 
 const char *cli_prog(void)

@@ -21,9 +21,11 @@ C_STD = {
     "string.h", "tgmath.h", "threads.h", "time.h", "uchar.h", "wchar.h",
     "wctype.h",
 }
+# malloc.h is glibc's (mallopt: the tools tune malloc, cli/cli.c), counted
+# with the system headers.
 POSIX = {
-    "dirent.h", "fcntl.h", "getopt.h", "iconv.h", "libgen.h", "poll.h",
-    "pthread.h", "strings.h", "unistd.h",
+    "dirent.h", "fcntl.h", "getopt.h", "iconv.h", "libgen.h", "malloc.h",
+    "poll.h", "pthread.h", "strings.h", "unistd.h",
 }
 THIRD_PARTY = {"vips/": "libvips", "cjson/": "cJSON", "dlib/": "dlib"}
 # Third-party headers at the top of the include path, by name.
