@@ -204,45 +204,36 @@ static idp_status source_open(idp_ctx *ctx, const idp_image *img,
 
 /* The crop at output size and the old wall under it (frame_task), and
  * the matte at output size (matte_task): independent, so side by side
- * with two threads. The matte's errors go to a copy of the context (no
- * two threads write one error text). */
-typedef struct frame_job {
+ * with two threads. The matte's job has a copy of the context (no two
+ * threads write one error text). */
+typedef struct part_job {
     idp_ctx *ctx;
     const source *s;
     int w, h;
-    uint8_t *rgb;
-    float *wall;
+    uint8_t *out; /* the crop's RGB, or the alpha */
+    float *wall;  /* frame_task's */
     idp_status st;
     double ms;
-} frame_job;
+} part_job;
 
 static void frame_task(void *arg)
 {
-    frame_job *j = arg;
+    part_job *j = arg;
     double t0 = idp__now_ms();
     j->st =
-        idp__image_region(j->ctx, j->s->img, j->s->crop, j->w, j->h, j->rgb);
+        idp__image_region(j->ctx, j->s->img, j->s->crop, j->w, j->h, j->out);
     if (j->st == IDP_OK && !(j->wall = wall_grid(&j->s->matte, j->s->crop, j->w,
                                                  j->h, j->ctx->threads)))
         j->st = idp__fail(j->ctx, IDP_E_NOMEM, "out of memory");
     j->ms = idp__now_ms() - t0;
 }
 
-typedef struct matte_job {
-    idp_ctx own; /* a copy of the caller's: its error text is this job's */
-    const source *s;
-    int w, h;
-    uint8_t *alpha;
-    idp_status st;
-    double ms;
-} matte_job;
-
 static void matte_task(void *arg)
 {
-    matte_job *j = arg;
+    part_job *j = arg;
     double t0 = idp__now_ms();
-    j->st = idp__matte_render(&j->own, &j->s->matte, j->s->img, j->s->crop,
-                              j->w, j->h, j->alpha);
+    j->st = idp__matte_render(j->ctx, &j->s->matte, j->s->img, j->s->crop, j->w,
+                              j->h, j->out);
     j->ms = idp__now_ms() - t0;
 }
 
@@ -250,27 +241,23 @@ static void matte_task(void *arg)
 static idp_status frame_and_matte(idp_ctx *ctx, const source *s, int w, int h,
                                   uint8_t *rgb, idp_made *m, float **wall)
 {
-    frame_job fj = {ctx, s, w, h, rgb, NULL, IDP_OK, 0};
-    matte_job *mj = malloc(sizeof *mj);
+    idp_ctx *own = malloc(sizeof *own);
+    part_job fj = {ctx, s, w, h, rgb, NULL, IDP_OK, 0};
+    part_job mj = {own, s, w, h, m->alpha, NULL, IDP_OK, 0};
     idp_status st;
-    if (!mj)
+    if (!own)
         return idp__fail(ctx, IDP_E_NOMEM, "out of memory");
-    mj->own = *ctx;
-    mj->s = s;
-    mj->w = w;
-    mj->h = h;
-    mj->alpha = m->alpha;
-    mj->st = IDP_OK;
-    idp__par2(ctx->threads, frame_task, &fj, matte_task, mj);
+    *own = *ctx;
+    idp__par2(ctx->threads, frame_task, &fj, matte_task, &mj);
     *wall = fj.wall;
     m->timings->frame += fj.ms;
-    m->timings->recolour += mj->ms;
+    m->timings->recolour += mj.ms;
     st = fj.st;
-    if (st == IDP_OK && mj->st != IDP_OK) {
-        memcpy(ctx->error, mj->own.error, sizeof ctx->error);
-        st = mj->st;
+    if (st == IDP_OK && mj.st != IDP_OK) {
+        memcpy(ctx->error, own->error, sizeof ctx->error);
+        st = mj.st;
     }
-    free(mj);
+    free(own);
     return st;
 }
 
