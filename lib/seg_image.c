@@ -263,46 +263,30 @@ static void morph_rows(const uint8_t *in, int *out, int w, int h, int r,
     }
 }
 
-/* The pass down the columns of morph_rows' counts, row by row (every
- * column's window sum at once, in memory order; integer sums, so the
- * same counts in any order). */
-static void morph_columns(const int *in, uint8_t *out, int w, int h, int r,
+/* The pass down the columns of morph_rows' counts (in `cnt`, which it
+ * overwrites): the counts summed down each column in place, row by row
+ * in memory order, so a window's count is the difference of two rows
+ * (integers: exact). */
+static void morph_columns(int *cnt, uint8_t *out, int w, int h, int r,
                           int dilate)
 {
-    int *sum = calloc((size_t)w, sizeof *sum), lo = 0, hi = -1;
-    if (!sum) { /* no memory for the sums: one column at a time */
-        for (int x = 0; x < w; x++) {
-            int s = 0;
-            lo = 0;
-            hi = -1;
-            for (int y = 0; y < h; y++) {
-                while (hi < y + r && hi + 1 < h)
-                    s += in[(size_t)++hi * (size_t)w + (size_t)x];
-                while (lo < y - r)
-                    s -= in[(size_t)lo++ * (size_t)w + (size_t)x];
-                out[(size_t)y * (size_t)w + (size_t)x] =
-                    (uint8_t)(dilate ? s > 0 : s == span(y, h, r));
-            }
-        }
-        return;
+    for (int y = 1; y < h; y++) {
+        int *row = cnt + (size_t)y * (size_t)w;
+        const int *up = row - w;
+        for (int x = 0; x < w; x++)
+            row[x] += up[x];
     }
     for (int y = 0; y < h; y++) {
+        const int *top = cnt + (size_t)(y + r < h ? y + r : h - 1) * (size_t)w;
+        const int *below =
+            y - r - 1 >= 0 ? cnt + (size_t)(y - r - 1) * (size_t)w : NULL;
         uint8_t *o = out + (size_t)y * (size_t)w;
         int full = span(y, h, r);
-        while (hi < y + r && hi + 1 < h) {
-            const int *row = in + (size_t)++hi * (size_t)w;
-            for (int x = 0; x < w; x++)
-                sum[x] += row[x];
+        for (int x = 0; x < w; x++) {
+            int s = top[x] - (below ? below[x] : 0);
+            o[x] = (uint8_t)(dilate ? s > 0 : s == full);
         }
-        while (lo < y - r) {
-            const int *row = in + (size_t)lo++ * (size_t)w;
-            for (int x = 0; x < w; x++)
-                sum[x] -= row[x];
-        }
-        for (int x = 0; x < w; x++)
-            o[x] = (uint8_t)(dilate ? sum[x] > 0 : sum[x] == full);
     }
-    free(sum);
 }
 
 void idp__mask_morph(const uint8_t *in, uint8_t *out, int w, int h, int r,
