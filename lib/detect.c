@@ -140,20 +140,20 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
     idp__grey_memo memo = {NULL};
     struct idp__face_bridge *b = NULL;
     size_t n = 0, i;
-    double t0 = idp__now_ms(), ms[3] = {0, 0, 0};
-    idp_status st = idp__ctx_face_bridge(ctx, &b);
+    double t0, detect_ms, landmarks_ms;
+    idp_status st = idp__ctx_face_bridge(ctx, &b); /* may load the model */
     *n_out = 0;
-    lap(&t0);
+    t0 = idp__now_ms();
     if (st == IDP_OK)
         st = run_detector(ctx, b, img, &memo, lim->second_face_ratio, dets, &n);
-    ms[1] = lap(&t0);
+    detect_ms = lap(&t0);
     for (i = 0; st == IDP_OK && i < n; i++) {
         memset(&faces[i], 0, sizeof faces[i]);
         faces[i].box = dets[i].box;
         faces[i].score = dets[i].score;
         st = fit_landmarks(ctx, img, &memo, &faces[i]);
     }
-    ms[2] = lap(&t0);
+    landmarks_ms = lap(&t0);
     free(memo.plane);
     if (st != IDP_OK)
         return st;
@@ -161,8 +161,8 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
         /* the first report of a context carries the model's load */
         t->model_load = ctx->model_timed ? 0.0 : ctx->model_load_ms;
         ctx->model_timed = 1;
-        t->detect = ms[1];
-        t->landmarks = ms[2];
+        t->detect = detect_ms;
+        t->landmarks = landmarks_ms;
     }
     idp__faces_classify(faces, n, lim->second_face_ratio);
     *n_out = n;
