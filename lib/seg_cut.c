@@ -441,26 +441,22 @@ static void data_rows(void *p, int y0, int y1)
     }
 }
 
-/* One cut on graph g (room for every pixel; reset here). */
+/* One cut on graph g (room for every pixel; reset here); `cap`: room
+ * for two capacities a pixel. */
 static int graph_cut(idp__seg_work *w, const cut_models *m, const uint8_t *hard,
-                     int *node, const int32_t *pw, idp__graph *g)
+                     int *node, const int32_t *pw, int32_t *cap, idp__graph *g)
 {
     size_t n = npix(w);
     int nf = 0;
-    data_job dj = {w, m, node, malloc(n * 2 * sizeof *dj.cap)};
-    if (!dj.cap)
-        return -1;
+    data_job dj = {w, m, node, cap};
     for (size_t i = 0; i < n; i++)
         node[i] = hard[i] ? -1 : nf++;
-    if (idp__graph_reset(g, nf) != 0) {
-        free(dj.cap);
+    if (idp__graph_reset(g, nf) != 0)
         return -1;
-    }
     idp__par_rows(w->threads, w->img.h, data_rows, &dj);
     for (size_t i = 0; i < n; i++)
         if (node[i] >= 0)
-            idp__graph_tweights(g, node[i], dj.cap[2 * i], dj.cap[2 * i + 1]);
-    free(dj.cap);
+            idp__graph_tweights(g, node[i], cap[2 * i], cap[2 * i + 1]);
     add_pairs(w, g, node, hard, pw);
     if (idp__graph_maxflow(g) < 0)
         return -1;
@@ -604,6 +600,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
     size_t n = npix(w);
     uint8_t *use = malloc(n), *fg = malloc(n), *hard = malloc(n);
     int *tmp = malloc(n * sizeof *tmp);
+    int32_t *cap = malloc(n * 2 * sizeof *cap);
     prep pr = {w, NULL, NULL};
     idp__par2(w->threads, texture_task, &pr, pair_task, &pr);
     float *tex = pr.tex;
@@ -613,7 +610,8 @@ idp_status idp__seg_cut(idp__seg_work *w)
     idp_status st = IDP_E_NOMEM;
     m.wd = malloc(n * sizeof *m.wd);
     m.shade = malloc(n * sizeof *m.shade);
-    if (!use || !fg || !hard || !tmp || !tex || !pw || !g || !m.wd || !m.shade)
+    if (!use || !fg || !hard || !tmp || !cap || !tex || !pw || !g || !m.wd ||
+        !m.shade)
         goto done;
     m.tex = tex;
     choose_seeds(w);
@@ -621,7 +619,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
         if (fit_models(w, round, &m, use, fg, tmp) != 0)
             goto done;
         hard_labels(w, &m, hard);
-        if (graph_cut(w, &m, hard, tmp, pw, g) != 0)
+        if (graph_cut(w, &m, hard, tmp, pw, cap, g) != 0)
             goto done;
     }
     if (drop_islands(w, tmp) != 0 || fill_holes(w, &m, tmp) != 0)
@@ -634,6 +632,7 @@ done:
     free(m.wd);
     free(pw);
     free(tex);
+    free(cap);
     free(tmp);
     free(hard);
     free(fg);
