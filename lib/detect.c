@@ -137,7 +137,7 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
                              size_t *n_out, idp_timings *t)
 {
     idp__detection dets[IDP__MAX_FACES];
-    idp__grey_memo memo = {NULL};
+    idp__grey_memo memo = {NULL, 0};
     struct idp__face_bridge *b = NULL;
     size_t n = 0, i;
     double t0, detect_ms, landmarks_ms;
@@ -154,7 +154,7 @@ idp_status idp__detect_faces(idp_ctx *ctx, const idp_image *img,
         st = fit_landmarks(ctx, img, &memo, &faces[i]);
     }
     landmarks_ms = lap(&t0);
-    free(memo.plane);
+    idp__grey_memo_free(&memo);
     if (st != IDP_OK)
         return st;
     if (t) {

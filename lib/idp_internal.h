@@ -38,6 +38,7 @@ struct idp_ctx {
     double model_load_ms;            /* what the load took; 0 before */
     int model_timed;  /* model_load_ms went into a report's timings */
     int model_warmed; /* idp__ctx_beside_model() tried to load it */
+    int vips_only;    /* 1: no direct JPEG decode (tests compare the two) */
 };
 
 struct idp_image {
@@ -53,7 +54,19 @@ struct idp_image {
     char *path;
     void *bytes;
     size_t n_bytes;
+    /* The grey plane (width x height) when it was made during the
+     * decode, or NULL (idp__image_grey makes it when asked). */
+    uint8_t *grey;
 };
+
+/* decode_jpeg.c: a JPEG decoded by libjpeg into `out` (w x h RGB, the
+ * size libvips gives at `shrink`), exactly as libvips would; `done` (may
+ * be NULL) hears how many rows are complete as they come, from the
+ * calling thread. 0: decoded; 1: not one it decodes, or broken (the
+ * caller decodes through libvips, which says what is wrong). */
+typedef void (*idp__rows_done)(void *arg, int rows);
+int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
+                     uint8_t *out, idp__rows_done done, void *arg);
 
 /* Start libvips once per process (thread-safe). */
 idp_status idp__vips_init(idp_ctx *ctx);
@@ -77,10 +90,12 @@ void idp__strlcpy(char *dst, const char *src, size_t size);
 
 /* The grey of a whole image, kept between idp__image_grey() calls on
  * one image (detection, then each face's landmarks): {NULL} to start,
- * free(plane) at the end. */
+ * idp__grey_memo_free() at the end. */
 typedef struct idp__grey_memo {
     uint8_t *plane; /* width x height, or NULL before the first use */
+    int borrowed;   /* plane is the image's own (idp_image.grey) */
 } idp__grey_memo;
+void idp__grey_memo_free(idp__grey_memo *memo);
 
 /* Grey (8-bit luma) copy of the region `roi` of `img`, scaled by `scale`
  * (> 0; the output is round(roi.w * scale) x round(roi.h * scale)).

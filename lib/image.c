@@ -12,6 +12,7 @@ void idp_image_free(idp_image *img)
     free(img->name);
     free(img->path);
     free(img->bytes);
+    free(img->grey);
     free(img);
 }
 

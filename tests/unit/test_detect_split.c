@@ -95,7 +95,7 @@ static void memo_cut(idp_ctx *ctx, const idp_image *img, idp__grey_memo *memo,
 static void memo_cuts(idp_ctx *ctx, const idp_image *img, double scale,
                       const char *path)
 {
-    idp__grey_memo memo = {NULL};
+    idp__grey_memo memo = {NULL, 0};
     idp_rect all = {0, 0, img->width, img->height};
     idp_rect mid = {img->width * 0.2, img->height * 0.1, img->width * 0.5,
                     img->height * 0.6};
@@ -106,7 +106,7 @@ static void memo_cuts(idp_ctx *ctx, const idp_image *img, double scale,
     memo_cut(ctx, img, &memo, mid, 0.61, path);
     memo_cut(ctx, img, &memo, edge, 0.5, path);
     memo_cut(ctx, img, &memo, edge, 0.3, path); /* below: from the colour */
-    free(memo.plane);
+    idp__grey_memo_free(&memo);
 }
 
 static void one_photo(idp_ctx *ctx, idp__face_bridge *b, const char *path)
