@@ -65,6 +65,11 @@ typedef struct cut_models {
     idp__gmm fg, bg;
     int has_fg, has_bg;
     double sigma;
+    /* the terms of nll_wall() that are the same at every pixel */
+    double wall_norm, log_wall_w, log_other_w;
+    /* log of the person prior and of its complement, per pixel (the
+     * prior does not change between rounds) */
+    const double *log_pr, *log_not_pr;
     const float *tex; /* local texture (colour std), working px */
     float *wd;        /* distance from the shaded wall field */
     float *shade;     /* the shading factor of that fit */
@@ -257,6 +262,9 @@ static int fit_models(idp__seg_work *w, int round, cut_models *m, uint8_t *use,
     if (idp__wall_fit(&w->img, use, w->coef, &w->sigma) == 0)
         flat_wall(w, use);
     m->sigma = fmin(fmax(w->sigma, SIGMA_MIN), SIGMA_MAX);
+    m->wall_norm = 1.5 * log(2 * 3.14159265358979 * m->sigma * m->sigma);
+    m->log_wall_w = log(WALL_W);
+    m->log_other_w = log(1 - WALL_W);
     if (wall_dists(w, m)) {
         free(buf);
         return -1;
@@ -291,11 +299,11 @@ static double nll_wall(const idp__seg_work *w, const cut_models *m, size_t i)
     const float *p = w->img.px + 3 * i;
     double s2 = m->sigma * m->sigma, a, b, lo, k = m->shade[i];
     double sh = k < 1 ? (1 - k) / SHADOW_SIG : 0;
-    a = (double)m->wd[i] * m->wd[i] / (2 * s2) +
-        1.5 * log(2 * 3.14159265358979 * s2) + sh * sh / 2 - log(WALL_W);
+    a = (double)m->wd[i] * m->wd[i] / (2 * s2) + m->wall_norm + sh * sh / 2 -
+        m->log_wall_w;
     if (!m->has_bg)
         return a + tex_cost(m, i);
-    b = idp__gmm_nll(&m->bg, p) - log(1 - WALL_W);
+    b = idp__gmm_nll(&m->bg, p) - m->log_other_w;
     lo = a < b ? a : b;
     return lo - log1p(exp(-fabs(a - b))) + tex_cost(m, i);
 }
@@ -318,9 +326,8 @@ static void hard_labels(const idp__seg_work *w, const cut_models *m,
 /* Data term (nats) of labelling pixel i person minus wall, capped. */
 static double data_diff(const idp__seg_work *w, const cut_models *m, size_t i)
 {
-    double pr = w->prior[i], d;
-    double fg = m->has_fg ? idp__gmm_nll(&m->fg, w->img.px + 3 * i) : 20;
-    d = (fg - log(pr)) - (nll_wall(w, m, i) - log(1 - pr));
+    double fg = m->has_fg ? idp__gmm_nll(&m->fg, w->img.px + 3 * i) : 20, d;
+    d = (fg - m->log_pr[i]) - (nll_wall(w, m, i) - m->log_not_pr[i]);
     return d > MAX_NATS ? MAX_NATS : d < -MAX_NATS ? -MAX_NATS : d;
 }
 
@@ -576,6 +583,23 @@ static int fill_holes(idp__seg_work *w, const cut_models *m, int *lab)
     return 0;
 }
 
+/* log(prior) and log(1 - prior) of rows y0..y1 (log_pr holds both). */
+typedef struct prior_job {
+    const float *prior;
+    size_t n, w;
+    double *log_pr;
+} prior_job;
+
+static void prior_rows(void *p, int y0, int y1)
+{
+    prior_job *j = p;
+    for (size_t i = (size_t)y0 * j->w; i < (size_t)y1 * j->w; i++) {
+        double pr = j->prior[i];
+        j->log_pr[i] = log(pr);
+        j->log_pr[j->n + i] = log(1 - pr);
+    }
+}
+
 /* Texture and pairwise weights: both read only the image. */
 typedef struct prep {
     const idp__seg_work *w;
@@ -608,13 +632,18 @@ idp_status idp__seg_cut(idp__seg_work *w)
     idp__graph *g = idp__graph_new((int)n, 4 * (int)n + 4);
     cut_models m;
     idp_status st = IDP_E_NOMEM;
+    double *log_pr = malloc(n * 2 * sizeof *log_pr);
+    prior_job pj = {w->prior, n, (size_t)w->img.w, log_pr};
     m.wd = malloc(n * sizeof *m.wd);
     m.shade = malloc(n * sizeof *m.shade);
     if (!use || !fg || !hard || !tmp || !cap || !tex || !pw || !g || !m.wd ||
-        !m.shade)
+        !m.shade || !log_pr)
         goto done;
     m.tex = tex;
     choose_seeds(w);
+    idp__par_rows(w->threads, w->img.h, prior_rows, &pj);
+    m.log_pr = log_pr;
+    m.log_not_pr = log_pr + n;
     for (int round = 0; round < 2; round++) {
         if (fit_models(w, round, &m, use, fg, tmp) != 0)
             goto done;
@@ -628,6 +657,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
     st = IDP_OK;
 done:
     idp__graph_free(g);
+    free(log_pr);
     free(m.shade);
     free(m.wd);
     free(pw);
