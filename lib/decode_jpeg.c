@@ -20,6 +20,7 @@
  */
 #include "idp_internal.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,29 +67,28 @@ static int same_as_libvips(const struct jpeg_decompress_struct *c, int w, int h,
            (int)c->output_width >= w && (int)c->output_height >= h;
 }
 
-/* The scanlines into `out` (w x h, 3 bytes a pixel); a row wider than w
- * (libjpeg rounds the scaled size up) or below h goes through `spare`. */
+/* The first h scanlines into `out` (w x h, 3 bytes a pixel), as libvips
+ * reads them (never the row libjpeg's rounding up adds, and no
+ * jpeg_finish_decompress); a row wider than w goes through `spare`. */
 static void read_rows(struct jpeg_decompress_struct *c, uint8_t *out, int w,
                       int h, uint8_t *spare, idp__rows_done done, void *arg)
 {
     size_t row = (size_t)w * 3;
     int direct = (int)c->output_width == w;
-    while (c->output_scanline < c->output_height) {
+    while ((int)c->output_scanline < h) {
         JSAMPROW rows[ROWS_AT_ONCE];
-        int y = (int)c->output_scanline, n = 0, got;
-        if (direct) {
-            for (; n < ROWS_AT_ONCE && y + n < h; n++)
+        int y = (int)c->output_scanline, n = 1, got;
+        rows[0] = spare;
+        if (direct)
+            for (n = 0; n < ROWS_AT_ONCE && y + n < h; n++)
                 rows[n] = out + (size_t)(y + n) * row;
-        }
-        if (n == 0) {
-            rows[0] = spare;
-            n = 1;
-        }
         got = (int)jpeg_read_scanlines(c, rows, (JDIMENSION)n);
-        if (rows[0] == spare && got == 1 && y < h)
+        if (got < 1)
+            return; /* no data: libjpeg warned (and we jumped) before */
+        if (!direct)
             memcpy(out + (size_t)y * row, spare, row);
-        if (done && got > 0)
-            done(arg, y + got < h ? y + got : h);
+        if (done)
+            done(arg, y + got);
     }
 }
 
@@ -98,18 +98,21 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
     struct jpeg_decompress_struct c;
     decode_error err;
     uint8_t *volatile spare = NULL;
-    if (!data || len == 0 || w < 1 || h < 1 || shrink < 1 || shrink > 8)
+    int got_all;
+    if (!data || len == 0 || len > ULONG_MAX || w < 1 || h < 1 || shrink < 1 ||
+        shrink > 8)
         return 1;
+    memset(&c, 0, sizeof c);
     c.err = jpeg_std_error(&err.pub);
     err.pub.error_exit = on_error;
     err.pub.emit_message = on_message;
     err.pub.output_message = on_output;
-    jpeg_create_decompress(&c);
-    if (setjmp(err.jump)) {
+    if (setjmp(err.jump)) { /* also from jpeg_create_decompress */
         jpeg_destroy_decompress(&c);
         free(spare);
         return 1;
     }
+    jpeg_create_decompress(&c);
     jpeg_mem_src(&c, (const unsigned char *)data, (unsigned long)len);
     jpeg_read_header(&c, TRUE);
     c.scale_num = 1;
@@ -123,8 +126,8 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
     }
     jpeg_start_decompress(&c);
     read_rows(&c, out, w, h, spare, done, arg);
-    jpeg_finish_decompress(&c);
+    got_all = (int)c.output_scanline >= h;
     jpeg_destroy_decompress(&c);
     free(spare);
-    return 0;
+    return got_all ? 0 : 1;
 }

@@ -319,6 +319,9 @@ static int grey_rows(const uint8_t *rgb, int w, int y0, int y1, uint8_t *out)
 }
 
 #define GREY_STRIP 64 /* rows of grey made at a time behind the decode */
+#define GREY_MAX_ROWS                                                          \
+    256 /* at most per conversion (its buffers), when the                      \
+           grey's thread started late or not at all */
 
 /* The decode on one thread tells the grey on the other how far it is. */
 typedef struct grey_follow {
@@ -351,8 +354,11 @@ static void grey_task(void *arg)
         y1 = f->rows;
         over = f->over;
         pthread_mutex_unlock(&f->mu);
-        if (y1 > y0 && !f->failed)
-            f->failed = grey_rows(f->rgb, f->w, y0, y1, f->grey) != 0;
+        for (int y = y0; y < y1 && !f->failed; y += GREY_MAX_ROWS)
+            f->failed =
+                grey_rows(f->rgb, f->w, y,
+                          y1 - y > GREY_MAX_ROWS ? y + GREY_MAX_ROWS : y1,
+                          f->grey) != 0;
         y0 = y1 > y0 ? y1 : y0;
     } while (!over && y0 < f->h);
 }
@@ -379,12 +385,13 @@ static void direct_task(void *arg)
     }
 }
 
-static void run_direct(direct_job *j, uint8_t *grey)
+/* 1 when the grey could not be made (the decode's own result: j->rc). */
+static int run_direct(direct_job *j, uint8_t *grey)
 {
     grey_follow f;
     if (!grey) {
         direct_task(j);
-        return;
+        return 0;
     }
     memset(&f, 0, sizeof f);
     pthread_mutex_init(&f.mu, NULL);
@@ -398,7 +405,7 @@ static void run_direct(direct_job *j, uint8_t *grey)
     j->follow = NULL;
     pthread_cond_destroy(&f.cv);
     pthread_mutex_destroy(&f.mu);
-    j->rc = j->rc || f.failed;
+    return f.failed;
 }
 
 /* A plain JPEG at 1/shrink into img (with img->grey when `grey`): 0, or 1
@@ -420,8 +427,11 @@ static int decode_direct(const source *s, VipsImage *hdr, int shrink, int grey,
     j.px = j.data ? malloc((size_t)j.w * (size_t)j.h * 3) : NULL;
     if (j.px && grey)
         g = malloc((size_t)j.w * (size_t)j.h);
-    if (j.px && (g || !grey))
-        run_direct(&j, g);
+    if (j.px && run_direct(&j, g)) { /* the detector makes it later */
+        g_free(vips_error_buffer_copy());
+        free(g);
+        g = NULL;
+    }
     free(file);
     if (j.rc != 0) {
         free(g);
