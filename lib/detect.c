@@ -1,7 +1,7 @@
 /*
  * detect.c - find every face and fit its landmarks.
  *
- * Detection runs on a grey copy whose long side is at most DETECT_LONG px
+ * Detection runs on a grey copy whose long side is at most IDP__DETECT_LONG px
  * (a 12 MP photo is never searched at full size). A second pass on a 2x
  * upsampled copy runs when nothing was found or when a face of comparable
  * size to the subject could be below the HOG window (~80 px). Landmarks are
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DETECT_LONG       800.0
 #define UPSAMPLE_MAX_LONG 1000.0 /* upsample only images this small */
 #define HOG_MIN_PX        80.0   /* smallest face HOG finds unscaled */
 #define TINY_LONG         500.0  /* a 4x pass only below this long side */
@@ -75,7 +74,8 @@ static idp_status run_detector(idp_ctx *ctx, struct idp__face_bridge *b,
                                double ratio, idp__detection *dets, size_t *n)
 {
     double long_px = long_side(img->width, img->height);
-    double scale = long_px > DETECT_LONG ? DETECT_LONG / long_px : 1.0;
+    double scale =
+        long_px > IDP__DETECT_LONG ? IDP__DETECT_LONG / long_px : 1.0;
     idp_rect all = {0, 0, img->width, img->height};
     uint8_t *g = NULL;
     int w = 0, h = 0;

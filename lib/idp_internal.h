@@ -104,6 +104,10 @@ void idp__grey_memo_free(idp__grey_memo *memo);
  * IDP__GREY_FIRST or more is then cut from it (the same bytes: the grey
  * conversion is per pixel, and comes first at such scales). */
 #define IDP__GREY_FIRST 0.5
+/* The detector's grey copy has at most this long side (detect.c): it is
+ * cut from the whole image's grey when the image's long side is at most
+ * IDP__DETECT_LONG / IDP__GREY_FIRST. */
+#define IDP__DETECT_LONG 800.0
 idp_status idp__image_grey(idp_ctx *ctx, const idp_image *img,
                            idp__grey_memo *memo, idp_rect roi, double scale,
                            uint8_t **out, int *w, int *h);

@@ -319,9 +319,9 @@ static int grey_rows(const uint8_t *rgb, int w, int y0, int y1, uint8_t *out)
 }
 
 #define GREY_STRIP 64 /* rows of grey made at a time behind the decode */
-#define GREY_MAX_ROWS                                                          \
-    256 /* at most per conversion (its buffers), when the                      \
-           grey's thread started late or not at all */
+/* Rows at most per conversion (its buffers), when the grey's thread
+ * started late or not at all. */
+#define GREY_MAX_ROWS 256
 
 /* The decode on one thread tells the grey on the other how far it is. */
 typedef struct grey_follow {
@@ -408,8 +408,9 @@ static int run_direct(direct_job *j, uint8_t *grey)
     return f.failed;
 }
 
-/* A plain JPEG at 1/shrink into img (with img->grey when `grey`): 0, or 1
- * when libvips is to decode it. */
+/* A plain JPEG at 1/shrink into img (with img->grey when `grey` and the
+ * detector will cut its copy from it): 0, or 1 when libvips is to decode
+ * it. */
 static int decode_direct(const source *s, VipsImage *hdr, int shrink, int grey,
                          idp_image *img)
 {
@@ -425,7 +426,8 @@ static int decode_direct(const source *s, VipsImage *hdr, int shrink, int grey,
         j.data = file = read_file(s->path, j.len);
     }
     j.px = j.data ? malloc((size_t)j.w * (size_t)j.h * 3) : NULL;
-    if (j.px && grey)
+    if (j.px && grey &&
+        (j.w > j.h ? j.w : j.h) <= IDP__DETECT_LONG / IDP__GREY_FIRST)
         g = malloc((size_t)j.w * (size_t)j.h);
     if (j.px && run_direct(&j, g)) { /* the detector makes it later */
         g_free(vips_error_buffer_copy());
@@ -743,7 +745,6 @@ static int plane_pipeline(const uint8_t *plane, int pw, int ph, idp_rect roi,
     return rc;
 }
 
-/* The whole image in grey, into memo->plane. */
 void idp__grey_memo_free(idp__grey_memo *memo)
 {
     if (!memo->borrowed)
@@ -752,6 +753,7 @@ void idp__grey_memo_free(idp__grey_memo *memo)
     memo->borrowed = 0;
 }
 
+/* The whole image in grey, into memo->plane. */
 static int memo_plane(const idp_image *img, idp__grey_memo *memo)
 {
     if (img->grey) { /* made during the decode */

@@ -160,10 +160,12 @@ void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,
 static void blur_step(const float *in, float *out, int n, size_t step, int r,
                       int i, float inv, float *s, int *lo, int *hi)
 {
-    while (*hi < i + r && *hi + 1 < n)
-        *s += in[(size_t)++ * hi * step];
-    while (*lo < i - r)
-        *s -= in[(size_t)(*lo)++ * step];
+    while (*hi < i + r && *hi + 1 < n) {
+        ++*hi;
+        *s += in[(size_t)*hi * step];
+    }
+    for (; *lo < i - r; ++*lo)
+        *s -= in[(size_t)*lo * step];
     out[(size_t)i * step] =
         *hi - *lo == 2 * r ? *s * inv : *s / (float)(*hi - *lo + 1);
 }
