@@ -12,6 +12,7 @@
  * interface (no copy); only an upsampled image is allocated here.
  */
 #include "face_dlib.h"
+#include "hog_filter.h"
 #include "shape_model.h"
 
 #include <dlib/image_processing/frontal_face_detector.h>
@@ -281,19 +282,81 @@ struct hog_scan {
     }
 };
 
+/* One float_spatially_filter_image_separable(in, out, row, col, scratch,
+ * add_to) of dlib, by hog_filter.c when it can (the same floats). */
+dlib::rectangle filter_separable(const dlib::array2d<float> &in,
+                                 dlib::array2d<float> &out,
+                                 const dlib::matrix<float, 0, 1> &row,
+                                 const dlib::matrix<float, 0, 1> &col,
+                                 dlib::array2d<float> &scratch, bool add_to)
+{
+    if (!add_to)
+        out.set_size(in.nr(), in.nc());
+    scratch.set_size(in.nr(), in.nc());
+    idp__sep_call c;
+    c.rows = in.nr();
+    c.cols = in.nc();
+    c.stride = c.cols;
+    c.row_taps = row.size();
+    c.col_taps = col.size();
+    c.add_to = add_to;
+    if (c.rows > 0 && c.cols > 0 && c.row_taps > 0 && c.col_taps > 0 &&
+        out.nr() == c.rows && out.nc() == c.cols &&
+        dlib::width_step(in) == c.cols * (long)sizeof(float) &&
+        dlib::width_step(out) == c.cols * (long)sizeof(float) &&
+        dlib::width_step(scratch) == c.cols * (long)sizeof(float)) {
+        c.in = (const float *)dlib::image_data(in);
+        c.out = (float *)dlib::image_data(out);
+        c.scratch = (float *)dlib::image_data(scratch);
+        c.row_filter = &row(0);
+        c.col_filter = &col(0);
+        if (idp__sep_filter(&c) == 0)
+            return dlib::rectangle(c.row_taps / 2, c.col_taps / 2,
+                                   c.cols - (c.row_taps - 1) / 2 - 1,
+                                   c.rows - (c.col_taps - 1) / 2 - 1);
+    }
+    return dlib::float_spatially_filter_image_separable(in, out, row, col,
+                                                        scratch, add_to);
+}
+
+/* dlib::impl::apply_filters_to_fhog with its separable filters done by
+ * filter_separable, one scratch image for all. */
+dlib::rectangle apply_filters(const hog_scanner::fhog_filterbank &w,
+                              const dlib::array<dlib::array2d<float>> &feats,
+                              dlib::array2d<float> &sal,
+                              dlib::array2d<float> &scratch)
+{
+    if (w.num_separable_filters() >
+        w.filters.size() * std::min(w.filters[0].nr(), w.filters[0].nc()) / 3.0)
+        return dlib::impl::apply_filters_to_fhog(w, feats, sal);
+    dlib::rectangle area;
+    sal.clear();
+    for (unsigned long i = 0; i < w.row_filters.size(); ++i)
+        for (unsigned long j = 0; j < w.row_filters[i].size(); ++j)
+            area =
+                filter_separable(feats[i], sal, w.row_filters[i][j],
+                                 w.col_filters[i][j], scratch, sal.size() != 0);
+    if (sal.size() == 0) {
+        sal.set_size(feats[0].nr(), feats[0].nc());
+        dlib::assign_all_pixels(sal, 0);
+    }
+    return area;
+}
+
 /* detect_from_fhog_pyramid's body for one level: every filter. */
 void scan_level(hog_scan &s, const dlib::array<dlib::array2d<float>> &feats,
                 unsigned long level)
 {
     const long pad = (long)s.sc->get_padding();
     dlib::pyramid_down<6> pyr;
-    dlib::array2d<float> sal;
+    dlib::array2d<float> sal, scratch;
     std::vector<scored_boxes> &out = s.boxes[level];
     out.resize(s.bias.size());
     for (size_t f = 0; f < s.bias.size(); f++) {
         const double thresh = s.bias[f] + s.adjust;
-        const dlib::rectangle area = dlib::impl::apply_filters_to_fhog(
-            s.b->detector.get_processed_w(f).get_detect_argument(), feats, sal);
+        const dlib::rectangle area = apply_filters(
+            s.b->detector.get_processed_w(f).get_detect_argument(), feats, sal,
+            scratch);
         for (long r = area.top(); r <= area.bottom(); ++r)
             for (long c = area.left(); c <= area.right(); ++c) {
                 if (!(sal[r][c] >= thresh))

@@ -33,8 +33,10 @@ THIRD_PARTY = {"vips/": "libvips", "cjson/": "cJSON", "dlib/": "dlib"}
 # loads libvips's HEIF module with it.
 THIRD_PARTY_FILES = {"jpeglib.h": "libjpeg", "jerror.h": "libjpeg",
                      "png.h": "libpng", "gmodule.h": "libvips"}
+# The compiler's x86 SIMD intrinsics (rule 11).
+COMPILER_FILES = {"immintrin.h": "x86 intrinsics"}
 KNOWN_DEPS = ({"C", "POSIX", "C++"} | set(THIRD_PARTY.values())
-              | set(THIRD_PARTY_FILES.values()))
+              | set(THIRD_PARTY_FILES.values()) | set(COMPILER_FILES.values()))
 
 # Rules 1-3: where a third-party header may be included (paths relative to
 # the source dir; a trailing / allows a whole directory).
@@ -45,6 +47,7 @@ CONFINED = {
     "libvips": (3, {"lib/image_io.c", "lib/version.c"}),
     "libjpeg": (10, {"lib/decode_jpeg.c", "lib/encode_jpeg.c", "tests/"}),
     "libpng": (10, {"lib/encode_png.c", "tests/"}),
+    "x86 intrinsics": (11, {"lib/hog_filter.c"}),
 }
 # Rule 5: the library never prints, never exits.
 NO_PRINT = ["printf", "vprintf", "fprintf", "vfprintf", "dprintf", "puts",
@@ -109,6 +112,8 @@ def category(header):
             return dep
     if header in THIRD_PARTY_FILES:
         return THIRD_PARTY_FILES[header]
+    if header in COMPILER_FILES:
+        return COMPILER_FILES[header]
     if "." not in header and "/" not in header:
         return "C++"
     return None

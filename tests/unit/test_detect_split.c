@@ -2,7 +2,9 @@
  * test_detect_split.c - the face detector's own scan of the HOG pyramid
  * (face_dlib.cpp: levels in two runs, on one thread or two) against dlib's
  * object_detector on real photos: the same boxes, the same scores to the
- * last bit, in the same order, at 1x and 2x.
+ * last bit, in the same order, at 1x and 2x, at the detector's threshold
+ * and (1x) far below it. The scan's separable filters are hog_filter.c's,
+ * dlib's detector uses its own: this is their end-to-end comparison.
  *
  * Also: the grey copies detect.c cuts from one grey of the whole image
  * (idp__grey_memo) are the bytes idp__image_grey() makes from the colour
@@ -25,7 +27,12 @@
 #define UP_MAX_PX 640   /* a 2x pass on images this small */
 #define MAX_FOUND 64
 
-static int n_images, n_faces, n_split_faces, n_memo_cuts;
+/* Boxes down to this score are compared too (dlib's adjust_threshold):
+ * many more scores, so the saliency images (hog_filter.c's sums) are
+ * checked at many more places than at the detector's threshold 0. */
+#define LOW_THRESHOLD -1.5
+
+static int n_images, n_faces, n_split_faces, n_low_boxes, n_memo_cuts;
 
 static int is_photo(const char *name)
 {
@@ -53,22 +60,32 @@ static void same(const char *name, int up, const idp__detection *a, size_t na,
                 name, up, threads, nb, na);
 }
 
-static void compare(idp__face_bridge *b, const char *name, const uint8_t *g,
-                    int w, int h, int up)
+static size_t compare(idp__face_bridge *b, const char *name, const uint8_t *g,
+                      int w, int h, int up, double threshold)
 {
     idp__detection ref[MAX_FOUND], got[MAX_FOUND];
     size_t n_ref = 0, n_got = 0;
     char err[256];
-    CHECK(idp__bridge_detect(b, g, w, h, (size_t)w, up, 0.0, 0, ref, MAX_FOUND,
-                             &n_ref, err, sizeof err) == IDP_OK);
+    CHECK(idp__bridge_detect(b, g, w, h, (size_t)w, up, threshold, 0, ref,
+                             MAX_FOUND, &n_ref, err, sizeof err) == IDP_OK);
     for (int threads = 1; threads <= 2; threads++) {
-        CHECK(idp__bridge_detect(b, g, w, h, (size_t)w, up, 0.0, threads, got,
-                                 MAX_FOUND, &n_got, err, sizeof err) == IDP_OK);
+        CHECK(idp__bridge_detect(b, g, w, h, (size_t)w, up, threshold, threads,
+                                 got, MAX_FOUND, &n_got, err,
+                                 sizeof err) == IDP_OK);
         same(name, up, ref, n_ref, got, n_got, threads);
     }
-    n_faces += (int)n_ref;
+    return n_ref;
+}
+
+static void compare_all(idp__face_bridge *b, const char *name, const uint8_t *g,
+                        int w, int h, int up)
+{
+    size_t n = compare(b, name, g, w, h, up, 0.0);
+    n_faces += (int)n;
     if (w > 400) /* enough pyramid levels that the two runs both work */
-        n_split_faces += (int)n_ref;
+        n_split_faces += (int)n;
+    if (up == 0)
+        n_low_boxes += (int)compare(b, name, g, w, h, up, LOW_THRESHOLD);
 }
 
 /* One region, from the colour pixels and from the memo: the same bytes. */
@@ -123,9 +140,9 @@ static void one_photo(idp_ctx *ctx, idp__face_bridge *b, const char *path)
     memo_cuts(ctx, img, scale, path);
     if (g) {
         n_images++;
-        compare(b, path, g, w, h, 0);
+        compare_all(b, path, g, w, h, 0);
         if (w <= UP_MAX_PX && h <= UP_MAX_PX)
-            compare(b, path, g, w, h, 1);
+            compare_all(b, path, g, w, h, 1);
     }
     free(g);
     idp_image_free(img);
@@ -180,6 +197,8 @@ int main(int argc, char **argv)
            n_faces, n_split_faces);
     CHECK(n_images >= 10);
     CHECK(n_split_faces >= 3); /* astronaut.png and its variants at least */
+    printf("%d boxes scoring above %g\n", n_low_boxes, LOW_THRESHOLD);
+    CHECK(n_low_boxes > 2 * n_faces);
     printf("%d grey regions cut from the memo\n", n_memo_cuts);
     CHECK(n_memo_cuts >= 50);
     idp__bridge_free(b);

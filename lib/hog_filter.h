@@ -1,0 +1,35 @@
+/*
+ * hog_filter.h - dlib's separable float filter redone (hog_filter.c), for
+ * the HOG detector in face_dlib.cpp. Pure C, no dlib type.
+ */
+#ifndef IDP_HOG_FILTER_H
+#define IDP_HOG_FILTER_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One float_spatially_filter_image_separable(in, out, row_filter,
+ * col_filter, scratch, add_to) of dlib on rows x cols planes that share a
+ * row stride (in floats). out and scratch are allocated to that size;
+ * scratch's contents are overwritten, out's border zeroed when !add_to. */
+typedef struct idp__sep_call {
+    const float *in;
+    float *out;
+    float *scratch;
+    long rows, cols, stride;
+    const float *row_filter, *col_filter;
+    long row_taps, col_taps;
+    int add_to;
+} idp__sep_call;
+
+/* 0 when done (the floats dlib's call gives, to the bit); 1 when not done
+ * here (no AVX on this CPU or build, or a plane narrower than 8 outputs):
+ * the caller runs dlib's own. */
+int idp__sep_filter(const idp__sep_call *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * test_hog_filter.c - hog_filter.c against dlib's
+ * float_spatially_filter_image_separable() written out here as scalar
+ * code, lane by lane (dlib/image_transforms/spatial_filtering.h): blocks
+ * of 8 outputs from the first column with three running sums, the rest
+ * with one; each product and sum rounded to float on its own. Every
+ * output compared to the bit, on random planes of many shapes and taps,
+ * both with and without adding to the output. (detect.split compares the
+ * detector built on it with dlib's own detector on real photos.)
+ */
+#include "check.h"
+#include "hog_filter.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t rng = 12345u;
+
+static float rnd(void)
+{
+    rng = rng * 1664525u + 1013904223u;
+    int k = (int)(rng >> 24);
+    if (k < 8)
+        return 0.0f; /* zeros, as in sparse HOG planes */
+    if (k < 12)
+        return -0.0f;
+    return ((float)(rng >> 8) / 16777216.0f - 0.5f) * (k < 128 ? 0.3f : 9.0f);
+}
+
+/* A product then a sum, each rounded to float (volatile: no fused
+ * multiply-add, as dlib's separate multiply and add). */
+static float mac(float acc, float p, float f)
+{
+    volatile float prod = p * f;
+    volatile float sum = acc + prod;
+    return sum;
+}
+
+/* The value dlib's code gives for one output: in[k * step] for tap k. */
+static float dlib_value(const float *in, long step, const float *f, long taps,
+                        int in_block)
+{
+    if (!in_block) {
+        float t = 0.0f;
+        for (long n = 0; n < taps; n++)
+            t = mac(t, in[n * step], f[n]);
+        return t;
+    }
+    float t1 = 0.0f, t2 = 0.0f, t3 = 0.0f;
+    long n = 0;
+    for (; n < taps - 2; n += 3) {
+        t1 = mac(t1, in[n * step], f[n]);
+        t2 = mac(t2, in[(n + 1) * step], f[n + 1]);
+        t3 = mac(t3, in[(n + 2) * step], f[n + 2]);
+    }
+    for (; n < taps; n++)
+        t1 = mac(t1, in[n * step], f[n]);
+    volatile float s23 = t2 + t3;
+    volatile float s = t1 + s23;
+    return s;
+}
+
+static void reference(const idp__sep_call *s, float *scratch, float *out)
+{
+    const long fr = s->col_taps / 2, fc = s->row_taps / 2;
+    const long lr = s->rows - (s->col_taps - 1) / 2;
+    const long lc = s->cols - (s->row_taps - 1) / 2;
+    const long blocks_end = fc + (lc - fc) / 8 * 8;
+    const long st = s->stride;
+    for (long r = 0; r < s->rows; r++)
+        for (long c = 0; c < s->cols; c++)
+            if (!s->add_to && (r < fr || r >= lr || c < fc || c >= lc))
+                out[r * st + c] = 0.0f;
+    for (long r = 0; r < s->rows; r++)
+        for (long c = fc; c < lc; c++)
+            scratch[r * st + c] =
+                dlib_value(s->in + r * st + c - fc, 1, s->row_filter,
+                           s->row_taps, c < blocks_end);
+    for (long r = fr; r < lr; r++)
+        for (long c = fc; c < lc; c++) {
+            float v = dlib_value(scratch + (r - fr) * st + c, st, s->col_filter,
+                                 s->col_taps, c < blocks_end);
+            if (s->add_to) {
+                volatile float sum = out[r * st + c] + v;
+                v = sum;
+            }
+            out[r * st + c] = v;
+        }
+}
+
+static int shapes, fallbacks;
+
+static void one(long rows, long cols, long row_taps, long col_taps, int add_to)
+{
+    const long stride = cols;
+    const size_t n = (size_t)(rows * stride);
+    float *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
+    float *ref = malloc(n * sizeof *ref), *scr = malloc(n * sizeof *scr);
+    float *scr_ref = malloc(n * sizeof *scr_ref);
+    float rf[16], cf[16];
+    for (size_t i = 0; i < n; i++) {
+        in[i] = rnd();
+        out[i] = ref[i] = add_to ? rnd() : 77.0f; /* 77: overwritten */
+    }
+    for (int i = 0; i < 16; i++) {
+        rf[i] = rnd();
+        cf[i] = rnd();
+    }
+    idp__sep_call s = {in, out, scr,      rows,     cols,  stride,
+                       rf, cf,  row_taps, col_taps, add_to};
+    int done = idp__sep_filter(&s) == 0;
+    if (!done) {
+        /* only planes narrower than a tail vector are left to dlib */
+        CHECK(cols - row_taps + 1 < 8 || rows - col_taps + 1 < 1);
+        fallbacks++;
+    } else {
+        reference(&s, scr_ref, ref);
+        int same = memcmp(out, ref, n * sizeof *out) == 0;
+        CHECK(same);
+        if (!same)
+            fprintf(stderr, "%ldx%ld taps %ld/%ld add %d differ\n", rows, cols,
+                    row_taps, col_taps, add_to);
+        shapes++;
+    }
+    free(in);
+    free(out);
+    free(ref);
+    free(scr);
+    free(scr_ref);
+}
+
+int main(void)
+{
+    float probe[16 * 16] = {0}, out[16 * 16], scratch[16 * 16], tap = 1.0f;
+    idp__sep_call p = {probe, out, scratch, 16, 16, 16, &tap, &tap, 1, 1, 0};
+    if (idp__sep_filter(&p) != 0) {
+        printf("no AVX here: the detector runs dlib's own filter; skipped\n");
+        return 77;
+    }
+    /* the detector's planes: 10 taps, widths 17-90 (every remainder of 8) */
+    for (long cols = 10; cols <= 90; cols++)
+        for (int add_to = 0; add_to <= 1; add_to++)
+            one(10 + cols % 23, cols, 10, 10, add_to);
+    /* other taps and shapes, tall and wide */
+    long taps[] = {1, 2, 3, 4, 5, 7, 11, 16};
+    for (size_t t = 0; t < sizeof taps / sizeof taps[0]; t++)
+        for (long cols = 1; cols <= 70; cols += 3)
+            for (int add_to = 0; add_to <= 1; add_to++) {
+                one(taps[t] + cols % 9, cols, taps[t], 10, add_to);
+                one(31, cols, 10, taps[t], add_to);
+            }
+    one(200, 120, 10, 10, 1);
+    printf("%d shapes compared, %d left to dlib\n", shapes, fallbacks);
+    CHECK(shapes > 500);
+    return CHECK_DONE();
+}
