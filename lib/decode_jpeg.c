@@ -69,7 +69,8 @@ static int same_as_libvips(const struct jpeg_decompress_struct *c, int w, int h,
 
 /* The first h scanlines into `out` (w x h, 3 bytes a pixel), as libvips
  * reads them (never the row libjpeg's rounding up adds, and no
- * jpeg_finish_decompress); a row wider than w goes through `spare`. */
+ * jpeg_finish_decompress); a row wider than w goes through `spare`. The
+ * caller's `done` may stop it early. */
 static void read_rows(struct jpeg_decompress_struct *c, uint8_t *out, int w,
                       int h, uint8_t *spare, idp__rows_done done, void *arg)
 {
@@ -87,9 +88,19 @@ static void read_rows(struct jpeg_decompress_struct *c, uint8_t *out, int w,
             return; /* no data: libjpeg warned (and we jumped) before */
         if (!direct)
             memcpy(out + (size_t)y * row, spare, row);
-        if (done)
-            done(arg, y + got);
+        if (done && done(arg, y + got))
+            return; /* stopped: output_scanline < h fails the decode */
     }
+}
+
+/* Our error manager: errors and warnings jump, nothing is printed. */
+static void quiet_errors(struct jpeg_decompress_struct *c, decode_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->err = jpeg_std_error(&err->pub);
+    err->pub.error_exit = on_error;
+    err->pub.emit_message = on_message;
+    err->pub.output_message = on_output;
 }
 
 int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
@@ -102,11 +113,7 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
     if (!data || len == 0 || len > ULONG_MAX || w < 1 || h < 1 || shrink < 1 ||
         shrink > 8)
         return 1;
-    memset(&c, 0, sizeof c);
-    c.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = on_error;
-    err.pub.emit_message = on_message;
-    err.pub.output_message = on_output;
+    quiet_errors(&c, &err);
     if (setjmp(err.jump)) { /* also from jpeg_create_decompress */
         jpeg_destroy_decompress(&c);
         free(spare);
@@ -130,4 +137,104 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
     jpeg_destroy_decompress(&c);
     free(spare);
     return got_all ? 0 : 1;
+}
+
+/* ---- the probe: a guess at libvips' header from the JPEG's own ---- */
+
+#define EXIF_ORIENTATION 0x0112
+#define TIFF_SHORT       3
+
+static unsigned get16(const uint8_t *p, int big)
+{
+    return big ? (unsigned)(p[0] << 8 | p[1]) : (unsigned)(p[1] << 8 | p[0]);
+}
+
+static uint32_t get32(const uint8_t *p, int big)
+{
+    return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+                     (uint32_t)p[2] << 8 | p[3]
+               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+                     (uint32_t)p[1] << 8 | p[0];
+}
+
+/* The orientation in the first IFD of an APP1 Exif block: 1 when absent,
+ * 0 when the block cannot be read (no guess then). */
+static unsigned exif_orientation(const uint8_t *d, size_t n)
+{
+    const uint8_t *t = d + 6; /* after "Exif\0\0": the TIFF header */
+    size_t tn = n - 6;
+    int big;
+    uint32_t ifd;
+    unsigned count;
+    if (n < 6 + 8 || memcmp(d, "Exif\0\0", 6) != 0)
+        return 0;
+    if (memcmp(t, "II*\0", 4) == 0)
+        big = 0;
+    else if (memcmp(t, "MM\0*", 4) == 0)
+        big = 1;
+    else
+        return 0;
+    ifd = get32(t + 4, big);
+    if (ifd > tn - 2 || tn < 2)
+        return 0;
+    count = get16(t + ifd, big);
+    if ((size_t)count * 12 > tn - ifd - 2)
+        return 0;
+    for (unsigned i = 0; i < count; i++) {
+        const uint8_t *e = t + ifd + 2 + (size_t)i * 12;
+        if (get16(e, big) != EXIF_ORIENTATION)
+            continue;
+        if (get16(e + 2, big) != TIFF_SHORT || get32(e + 4, big) != 1)
+            return 0;
+        return get16(e + 8, big);
+    }
+    return 1;
+}
+
+/* 1 when no saved marker rules the file out: an ICC profile (APP2
+ * "ICC_PROFILE"), an EXIF orientation other than 1, or EXIF we cannot
+ * read. */
+static int markers_plain(const struct jpeg_decompress_struct *c)
+{
+    for (jpeg_saved_marker_ptr m = c->marker_list; m; m = m->next) {
+        if (m->marker == JPEG_APP0 + 2 && m->data_length >= 12 &&
+            memcmp(m->data, "ICC_PROFILE", 12) == 0)
+            return 0;
+        if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
+            memcmp(m->data, "Exif\0\0", 6) == 0 &&
+            exif_orientation(m->data, m->data_length) != 1)
+            return 0;
+    }
+    return 1;
+}
+
+int idp__jpeg_probe(const void *data, size_t len, int *w, int *h)
+{
+    struct jpeg_decompress_struct c;
+    decode_error err;
+    int plain;
+    *w = *h = 0;
+    if (!data || len < 4 || len > ULONG_MAX)
+        return 0;
+    quiet_errors(&c, &err);
+    if (setjmp(err.jump)) {
+        jpeg_destroy_decompress(&c);
+        return 0;
+    }
+    jpeg_create_decompress(&c);
+    jpeg_mem_src(&c, (const unsigned char *)data, (unsigned long)len);
+    jpeg_save_markers(&c, JPEG_APP0 + 1, 0xFFFF);
+    jpeg_save_markers(&c, JPEG_APP0 + 2, 0xFFFF);
+    jpeg_read_header(&c, TRUE);
+    plain =
+        c.num_components == 3 && c.data_precision == 8 &&
+        (c.jpeg_color_space == JCS_YCbCr || c.jpeg_color_space == JCS_RGB) &&
+        c.image_width <= INT_MAX && c.image_height <= INT_MAX &&
+        markers_plain(&c);
+    if (plain) {
+        *w = (int)c.image_width;
+        *h = (int)c.image_height;
+    }
+    jpeg_destroy_decompress(&c);
+    return plain;
 }

@@ -62,14 +62,25 @@ struct idp_image {
 /* decode_jpeg.c: a JPEG decoded by libjpeg into `out` (w x h RGB, the
  * size libvips gives at `shrink`), exactly as libvips would; `done` (may
  * be NULL) hears how many rows are complete as they come, from the
- * calling thread. 0: decoded; 1: not one it decodes, or broken (the
- * caller decodes through libvips, which says what is wrong). */
-typedef void (*idp__rows_done)(void *arg, int rows);
+ * calling thread, and stops the decode by returning nonzero. 0: decoded;
+ * 1: not one it decodes, broken, or stopped (the caller decodes through
+ * libvips, which says what is wrong). */
+typedef int (*idp__rows_done)(void *arg, int rows);
 int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
                      uint8_t *out, idp__rows_done done, void *arg);
 
+/* decode_jpeg.c: 1 when the JPEG's own header suggests libvips will call
+ * it plain (three components to RGB, 8-bit, no ICC profile, no EXIF
+ * orientation but 1), with its size in *w, *h; else 0. A guess made
+ * before libvips has started: only libvips' header decides. */
+int idp__jpeg_probe(const void *data, size_t len, int *w, int *h);
+
 /* Start libvips once per process (thread-safe). */
 idp_status idp__vips_init(idp_ctx *ctx);
+
+/* 1 when this process's first photo was decoded while libvips started
+ * (image_io.c: first_load), for the tests. */
+int idp__image_first_taken(void);
 
 /* image_complete.c: 1 when the bytes (or the file) run to the end their
  * format declares (JPEG: markers walked from SOI to EOI; PNG: IEND near

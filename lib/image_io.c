@@ -13,6 +13,7 @@
 #include <gmodule.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,11 @@
 #include <unistd.h>
 #include <vips/vips.h>
 
+#include "vips_dl.h" /* after vips.h: libvips through its table */
+
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static int vips_ok;
+static char vips_why[512]; /* why libvips did not start */
 
 /* libvips reports per-tile trouble through g_log; the library never
  * prints, and the failure itself comes back as an error. */
@@ -34,24 +38,35 @@ static void quiet_log(const gchar *domain, GLogLevelFlags level,
     (void)data;
 }
 
+static atomic_int vips_tried; /* 1 once vips_start() has run */
+
 static void vips_start(void)
 {
-    vips_ok = VIPS_INIT("idphoto") == 0;
-    if (!vips_ok)
+    if (idp__vips_open(vips_why, sizeof vips_why) != 0) {
+        atomic_store(&vips_tried, 1);
         return;
+    }
+    vips_ok = VIPS_INIT("idphoto") == 0;
+    if (!vips_ok) {
+        snprintf(vips_why, sizeof vips_why, "vips_init failed");
+        atomic_store(&vips_tried, 1);
+        return;
+    }
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE,
                       quiet_log, NULL);
     /* Refuse loaders libvips marks untrusted (e.g. matlab, openslide). */
     vips_block_untrusted_set(TRUE);
     /* Each photo is decoded once: the operation cache only holds memory. */
     vips_cache_set_max(0);
+    atomic_store(&vips_tried, 1);
 }
 
 idp_status idp__vips_init(idp_ctx *ctx)
 {
     pthread_once(&vips_once, vips_start);
     if (!vips_ok)
-        return idp__fail(ctx, IDP_E_INTERNAL, "cannot start libvips");
+        return idp__fail(ctx, IDP_E_INTERNAL, "cannot start libvips: %s",
+                         vips_why);
     return IDP_OK;
 }
 
@@ -328,19 +343,23 @@ typedef struct grey_follow {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int rows, over; /* rows decoded; 1 once the decode has ended */
+    int stop;       /* 1: the decode is not wanted (first_load) */
     const uint8_t *rgb;
     int w, h;
     uint8_t *grey;
     int failed;
 } grey_follow;
 
-static void rows_done(void *arg, int rows)
+static int rows_done(void *arg, int rows)
 {
     grey_follow *f = arg;
+    int stop;
     pthread_mutex_lock(&f->mu);
     f->rows = rows;
+    stop = f->stop;
     pthread_cond_signal(&f->cv);
     pthread_mutex_unlock(&f->mu);
+    return stop;
 }
 
 static void grey_task(void *arg)
@@ -619,6 +638,154 @@ static idp_status load_bytes(idp_ctx *ctx, const void *data, size_t len,
     return load(ctx, &s, shrink, out);
 }
 
+/* ---- the first photo of a process, decoded while libvips starts ----
+ * Starting libvips (opening its ~100 libraries: vips_dl.c, then
+ * vips_init) takes ~18 ms. When the first photo's own header looks plain
+ * (idp__jpeg_probe), libjpeg decodes it meanwhile; libvips, once up, reads
+ * the header as for any photo, and the decode is kept only if libvips
+ * calls the file plain at the same size, so the pixels are those
+ * decode_direct() gives. Otherwise the decode is stopped and the photo
+ * loads the usual way. The grey plane follows the decode once libvips is
+ * up (it converts with libvips). */
+typedef struct first_job {
+    idp_ctx ctx; /* a copy for libvips' side (its errors are dropped) */
+    const char *path;
+    int64_t bytes;
+    int w, h; /* the probe's size of the file */
+    int keep; /* libvips' header says plain, the same size */
+    idp_image_info info;
+    grey_follow f;
+} first_job;
+
+/* libvips' verdict on the file, as load() and decode() would see it. */
+static void first_verdict(first_job *j)
+{
+    source s = {NULL, NULL, 0, NULL, NULL, 0};
+    VipsImage *hdr = NULL;
+    if (idp__vips_init(&j->ctx) != IDP_OK)
+        return;
+    if (open_file(&j->ctx, j->path, &s) == IDP_OK &&
+        strcmp(s.format, "jpeg") == 0 && s.bytes == j->bytes &&
+        (hdr = open_source(&s, 1)) != NULL &&
+        check_size(&j->ctx, hdr, s.name) == IDP_OK && plain_jpeg(hdr) &&
+        hdr->Xsize == j->w && hdr->Ysize == j->h) {
+        read_info(hdr, s.format, s.bytes, &j->info);
+        oriented_size(hdr, &j->info);
+        j->keep = 1;
+    }
+    if (hdr)
+        g_object_unref(hdr);
+    if (!j->keep)
+        g_free(vips_error_buffer_copy());
+}
+
+/* libvips' side: start it, judge, then follow the decode with the grey. */
+static void first_vips_task(void *arg)
+{
+    first_job *j = arg;
+    first_verdict(j);
+    pthread_mutex_lock(&j->f.mu);
+    j->f.stop = !j->keep;
+    pthread_mutex_unlock(&j->f.mu);
+    if (j->keep && j->f.grey)
+        grey_task(&j->f);
+}
+
+/* The decode beside libvips' start; 0 with d->px (and j->f.grey) kept. */
+static int first_decode(first_job *j, direct_job *d, uint8_t *grey)
+{
+    int ok;
+    pthread_mutex_init(&j->f.mu, NULL);
+    pthread_cond_init(&j->f.cv, NULL);
+    j->f.rgb = d->px;
+    j->f.w = d->w;
+    j->f.h = d->h;
+    j->f.grey = grey;
+    d->follow = &j->f;
+    idp__par2(2, direct_task, d, first_vips_task, j);
+    d->follow = NULL;
+    pthread_cond_destroy(&j->f.cv);
+    pthread_mutex_destroy(&j->f.mu);
+    ok = j->keep && d->rc == 0;
+    if (ok && j->f.failed && grey) { /* the detector makes it later */
+        g_free(vips_error_buffer_copy());
+        j->f.grey = NULL;
+    }
+    return ok ? 0 : 1;
+}
+
+/* The photo as an image, or NULL (out of memory). */
+static idp_image *first_image(const first_job *j, const direct_job *d,
+                              double t0)
+{
+    source s = {j->path, NULL, 0, j->path, "jpeg", j->bytes};
+    idp_image *img = calloc(1, sizeof *img);
+    if (!img || !(img->name = strdup(j->path))) {
+        free(img);
+        return NULL;
+    }
+    img->info = j->info;
+    img->info.shrink = d->shrink;
+    img->pixels = d->px;
+    img->width = d->w;
+    img->height = d->h;
+    img->stride = (size_t)d->w * 3;
+    img->grey = j->f.grey;
+    if (keep_source(&s, img) != IDP_OK) {
+        img->pixels = NULL;
+        img->grey = NULL;
+        idp_image_free(img);
+        return NULL;
+    }
+    img->decode_ms = idp__now_ms() - t0;
+    return img;
+}
+
+/* 0 with *out loaded; 1 when the photo is to load the usual way. */
+static int first_load(idp_ctx *ctx, const char *path, idp_image **out)
+{
+    double t0 = idp__now_ms();
+    struct stat sb;
+    first_job *j;
+    direct_job d = {NULL, 0, 1, 0, 0, NULL, NULL, 1};
+    uint8_t *grey = NULL;
+    void *file = NULL;
+    int w = 0, h = 0, rc = 1;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
+        !(file = read_file(path, (size_t)sb.st_size)) ||
+        !idp__jpeg_probe(file, (size_t)sb.st_size, &w, &h) ||
+        (uint64_t)w * (uint64_t)h > ctx->max_pixels ||
+        !(j = calloc(1, sizeof *j))) {
+        free(file);
+        return 1;
+    }
+    j->ctx = *ctx;
+    j->path = path;
+    j->bytes = (int64_t)sb.st_size;
+    j->w = w;
+    j->h = h;
+    d.data = file;
+    d.len = (size_t)sb.st_size;
+    d.shrink = pick_shrink(w, h, ctx->analysis_px);
+    d.w = w / d.shrink;
+    d.h = h / d.shrink;
+    d.px = d.w > 0 && d.h > 0 ? malloc((size_t)d.w * (size_t)d.h * 3) : NULL;
+    if (d.px && (d.w > d.h ? d.w : d.h) <= IDP__DETECT_LONG / IDP__GREY_FIRST)
+        grey = malloc((size_t)d.w * (size_t)d.h);
+    if (d.px && first_decode(j, &d, grey) == 0 &&
+        (*out = first_image(j, &d, t0)) != NULL)
+        rc = 0;
+    if (rc != 0) {
+        free(grey);
+        free(d.px);
+    } else if (!j->f.grey) {
+        free(grey);
+    }
+    free(j);
+    free(file);
+    return rc;
+}
+
 /* One load, for idp__ctx_beside_model(): the face model may load beside
  * the first photo's decode. */
 typedef struct load_job {
@@ -638,9 +805,37 @@ static void load_task(void *arg)
                     : load_bytes(j->ctx, j->data, j->len, j->name, 0, j->out);
 }
 
+static atomic_int first_taken; /* for idp__image_first_taken() */
+
+int idp__image_first_taken(void)
+{
+    return atomic_load(&first_taken);
+}
+
+/* load_task for the first photo of a process: first_load(), else the
+ * usual way once libvips is up. */
+static void first_task(void *arg)
+{
+    load_job *j = arg;
+    if (first_load(j->ctx, j->path, j->out) == 0) {
+        atomic_store(&first_taken, 1);
+        j->st = IDP_OK;
+        return;
+    }
+    j->st = idp__vips_init(j->ctx);
+    if (j->st == IDP_OK)
+        load_task(j);
+}
+
 static idp_status load_beside_model(load_job *j)
 {
-    idp_status st = idp__vips_init(j->ctx);
+    idp_status st;
+    if (j->path && j->ctx->threads > 1 && !j->ctx->vips_only &&
+        !atomic_load(&vips_tried)) {
+        idp__ctx_beside_model(j->ctx, first_task, j);
+        return j->st;
+    }
+    st = idp__vips_init(j->ctx);
     if (st != IDP_OK)
         return st;
     idp__ctx_beside_model(j->ctx, load_task, j);
