@@ -741,6 +741,18 @@ static idp_image *first_image(const first_job *j, const direct_job *d,
     return img;
 }
 
+/* 1 when the file starts as a JPEG does (SOI and a marker): the rest of
+ * a PNG or HEIF file is not read for nothing. */
+static int starts_jpeg(const char *path)
+{
+    unsigned char head[3] = {0, 0, 0};
+    int fd = open(path, O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, head, sizeof head) : -1;
+    if (fd >= 0)
+        close(fd);
+    return n == 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
+}
+
 /* 0 with *out loaded; 1 when the photo is to load the usual way. */
 static int first_load(idp_ctx *ctx, const char *path, idp_image **out)
 {
@@ -752,7 +764,7 @@ static int first_load(idp_ctx *ctx, const char *path, idp_image **out)
     void *file = NULL;
     int w = 0, h = 0, rc = 1;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-        !(file = read_file(path, (size_t)sb.st_size)) ||
+        !starts_jpeg(path) || !(file = read_file(path, (size_t)sb.st_size)) ||
         !idp__jpeg_probe(file, (size_t)sb.st_size, &w, &h) ||
         (uint64_t)w * (uint64_t)h > ctx->max_pixels ||
         !(j = calloc(1, sizeof *j))) {
