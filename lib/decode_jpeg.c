@@ -89,7 +89,7 @@ static void read_rows(struct jpeg_decompress_struct *c, uint8_t *out, int w,
         if (!direct)
             memcpy(out + (size_t)y * row, spare, row);
         if (done && done(arg, y + got))
-            return; /* stopped: output_scanline < h fails the decode */
+            return; /* stopped: short of h rows, the decode fails */
     }
 }
 

@@ -289,7 +289,7 @@ static int plain_jpeg(VipsImage *hdr)
 /* The whole file, or NULL (a file that is not `size` bytes now too). */
 static void *read_file(const char *path, size_t size)
 {
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     unsigned char *buf = fd >= 0 && size > 0 ? malloc(size) : NULL;
     size_t got = 0;
     ssize_t n = 1;
@@ -746,7 +746,7 @@ static idp_image *first_image(const first_job *j, const direct_job *d,
 static int starts_jpeg(const char *path)
 {
     unsigned char head[3] = {0, 0, 0};
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n = fd >= 0 ? read(fd, head, sizeof head) : -1;
     if (fd >= 0)
         close(fd);

@@ -1,8 +1,9 @@
 /*
  * vips_dl.c - libvips opened with dlopen() and its functions looked up
  * (vips_dl.h says why). The soname is the one the build found
- * (IDP_VIPS_SONAME, from CMake), so the library the headers describe is
- * the one opened. Never closed: libvips keeps threads and types alive.
+ * (IDP_VIPS_SONAME, from CMake), opened from the libdir pkg-config gave
+ * (IDP_VIPS_LIBDIR) when it is there, so the library the headers describe
+ * is the one opened. Never closed: libvips keeps threads and types alive.
  */
 #define IDP_VIPS_DL_TABLE /* the real names here: they are the fields */
 #include "vips_dl.h"
@@ -29,7 +30,12 @@ static int entry(void *lib, const char *name, void *slot, size_t size,
 
 int idp__vips_open(char *why, size_t why_len)
 {
-    void *lib = dlopen(IDP_VIPS_SONAME, RTLD_LAZY | RTLD_GLOBAL);
+    /* the copy in the libdir the build found first (a libvips outside the
+     * loader's paths), then by soname alone (a moved or relinked one) */
+    void *lib =
+        dlopen(IDP_VIPS_LIBDIR "/" IDP_VIPS_SONAME, RTLD_LAZY | RTLD_GLOBAL);
+    if (!lib)
+        lib = dlopen(IDP_VIPS_SONAME, RTLD_LAZY | RTLD_GLOBAL);
     if (!lib) {
         const char *e = dlerror();
         snprintf(why, why_len, "%s", e ? e : IDP_VIPS_SONAME);

@@ -223,9 +223,16 @@ static int first_child(const char *path)
     } else if (!idp__image_first_taken()) {
         rc = 2;
     } else if (idp_image_load(b, path, &usual) == IDP_OK &&
-               same_pixels(first, usual)) {
+               same_pixels(first, usual) &&
+               (first->path == NULL) == (usual->path == NULL) &&
+               (!first->path || strcmp(first->path, usual->path) == 0)) {
         idp_rect all = {0, 0, first->width, first->height};
+        int side = first->width > first->height ? first->width : first->height;
         rc = 0;
+        /* the grey plane is made beside the decode wherever the detector
+         * cuts from it (as decode_direct() makes it with two threads) */
+        if (!first->grey && side <= IDP__DETECT_LONG / IDP__GREY_FIRST)
+            rc = 1;
         if (first->grey &&
             (idp__image_grey(b, usual, NULL, all, 1.0, &g, &w, &h) != IDP_OK ||
              memcmp(g, first->grey, (size_t)w * (size_t)h) != 0))
