@@ -53,15 +53,21 @@ static void on_output(j_common_ptr c)
     (void)c;
 }
 
+/* Three components stored as YCbCr or RGB: what libjpeg turns into RGB
+ * (no CMYK, no grey). */
+static int three_components(const struct jpeg_decompress_struct *c)
+{
+    return c->num_components == 3 &&
+           (c->jpeg_color_space == JCS_YCbCr || c->jpeg_color_space == JCS_RGB);
+}
+
 /* 1 when libjpeg will give the rows libvips would: RGB out of three
  * components at the caller's size. */
 static int same_as_libvips(const struct jpeg_decompress_struct *c, int w, int h,
                            int shrink)
 {
-    return c->num_components == 3 && c->out_color_space == JCS_RGB &&
+    return three_components(c) && c->out_color_space == JCS_RGB &&
            c->output_components == 3 &&
-           (c->jpeg_color_space == JCS_YCbCr ||
-            c->jpeg_color_space == JCS_RGB) &&
            (int)(c->image_width / (unsigned)shrink) == w &&
            (int)(c->image_height / (unsigned)shrink) == h &&
            (int)c->output_width >= w && (int)c->output_height >= h;
@@ -226,11 +232,9 @@ int idp__jpeg_probe(const void *data, size_t len, int *w, int *h)
     jpeg_save_markers(&c, JPEG_APP0 + 1, 0xFFFF);
     jpeg_save_markers(&c, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(&c, TRUE);
-    plain =
-        c.num_components == 3 && c.data_precision == 8 &&
-        (c.jpeg_color_space == JCS_YCbCr || c.jpeg_color_space == JCS_RGB) &&
-        c.image_width <= INT_MAX && c.image_height <= INT_MAX &&
-        markers_plain(&c);
+    plain = three_components(&c) && c.data_precision == 8 &&
+            c.image_width <= INT_MAX && c.image_height <= INT_MAX &&
+            markers_plain(&c);
     if (plain) {
         *w = (int)c.image_width;
         *h = (int)c.image_height;

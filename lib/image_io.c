@@ -286,7 +286,8 @@ static int plain_jpeg(VipsImage *hdr)
            vips_image_get_orientation(hdr) == 1;
 }
 
-/* The whole file, or NULL (a file that is not `size` bytes now too). */
+/* The file's first `size` bytes (all of it, for its size from stat), or
+ * NULL (a file shorter than that now). */
 static void *read_file(const char *path, size_t size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -404,6 +405,24 @@ static void direct_task(void *arg)
     }
 }
 
+/* The decode, with `beside(arg)` on a second thread that reads its rows
+ * through `f` (zeroed by the caller; the grey goes to `grey`). */
+static void decode_beside(direct_job *j, grey_follow *f, uint8_t *grey,
+                          idp__task beside, void *arg)
+{
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    f->rgb = j->px;
+    f->w = j->w;
+    f->h = j->h;
+    f->grey = grey;
+    j->follow = f;
+    idp__par2(2, direct_task, j, beside, arg);
+    j->follow = NULL;
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
+}
+
 /* 1 when the grey could not be made (the decode's own result: j->rc). */
 static int run_direct(direct_job *j, uint8_t *grey)
 {
@@ -413,18 +432,30 @@ static int run_direct(direct_job *j, uint8_t *grey)
         return 0;
     }
     memset(&f, 0, sizeof f);
-    pthread_mutex_init(&f.mu, NULL);
-    pthread_cond_init(&f.cv, NULL);
-    f.rgb = j->px;
-    f.w = j->w;
-    f.h = j->h;
-    f.grey = grey;
-    j->follow = &f;
-    idp__par2(2, direct_task, j, grey_task, &f);
-    j->follow = NULL;
-    pthread_cond_destroy(&f.cv);
-    pthread_mutex_destroy(&f.mu);
+    decode_beside(j, &f, grey, grey_task, &f);
     return f.failed;
+}
+
+/* Room for the decode's pixels (j->px, NULL out of memory) and, when
+ * `grey` and the detector will cut its copy from it, for the grey plane
+ * beside them (*plane, else NULL). */
+static void direct_room(direct_job *j, int grey, uint8_t **plane)
+{
+    *plane = NULL;
+    j->px = malloc((size_t)j->w * (size_t)j->h * 3);
+    if (j->px && grey &&
+        (j->w > j->h ? j->w : j->h) <= IDP__DETECT_LONG / IDP__GREY_FIRST)
+        *plane = malloc((size_t)j->w * (size_t)j->h);
+}
+
+/* The decoded pixels (and grey plane, or NULL) handed to img. */
+static void adopt_direct(idp_image *img, const direct_job *j, uint8_t *grey)
+{
+    img->pixels = j->px;
+    img->width = j->w;
+    img->height = j->h;
+    img->stride = (size_t)j->w * 3;
+    img->grey = grey;
 }
 
 /* A plain JPEG at 1/shrink into img (with img->grey when `grey` and the
@@ -444,10 +475,8 @@ static int decode_direct(const source *s, VipsImage *hdr, int shrink, int grey,
         j.len = (size_t)s->bytes;
         j.data = file = read_file(s->path, j.len);
     }
-    j.px = j.data ? malloc((size_t)j.w * (size_t)j.h * 3) : NULL;
-    if (j.px && grey &&
-        (j.w > j.h ? j.w : j.h) <= IDP__DETECT_LONG / IDP__GREY_FIRST)
-        g = malloc((size_t)j.w * (size_t)j.h);
+    if (j.data)
+        direct_room(&j, grey, &g);
     if (j.px && run_direct(&j, g)) { /* the detector makes it later */
         g_free(vips_error_buffer_copy());
         free(g);
@@ -459,11 +488,7 @@ static int decode_direct(const source *s, VipsImage *hdr, int shrink, int grey,
         free(j.px);
         return 1;
     }
-    img->pixels = j.px;
-    img->width = j.w;
-    img->height = j.h;
-    img->stride = (size_t)j.w * 3;
-    img->grey = g;
+    adopt_direct(img, &j, g);
     return 0;
 }
 
@@ -695,17 +720,7 @@ static void first_vips_task(void *arg)
 static int first_decode(first_job *j, direct_job *d, uint8_t *grey)
 {
     int ok;
-    pthread_mutex_init(&j->f.mu, NULL);
-    pthread_cond_init(&j->f.cv, NULL);
-    j->f.rgb = d->px;
-    j->f.w = d->w;
-    j->f.h = d->h;
-    j->f.grey = grey;
-    d->follow = &j->f;
-    idp__par2(2, direct_task, d, first_vips_task, j);
-    d->follow = NULL;
-    pthread_cond_destroy(&j->f.cv);
-    pthread_mutex_destroy(&j->f.mu);
+    decode_beside(d, &j->f, grey, first_vips_task, j);
     ok = j->keep && d->rc == 0;
     if (ok && j->f.failed && grey) { /* the detector makes it later */
         g_free(vips_error_buffer_copy());
@@ -726,11 +741,7 @@ static idp_image *first_image(const first_job *j, const direct_job *d,
     }
     img->info = j->info;
     img->info.shrink = d->shrink;
-    img->pixels = d->px;
-    img->width = d->w;
-    img->height = d->h;
-    img->stride = (size_t)d->w * 3;
-    img->grey = j->f.grey;
+    adopt_direct(img, d, j->f.grey);
     if (keep_source(&s, img) != IDP_OK) {
         img->pixels = NULL;
         img->grey = NULL;
@@ -741,16 +752,22 @@ static idp_image *first_image(const first_job *j, const direct_job *d,
     return img;
 }
 
-/* 1 when the file starts as a JPEG does (SOI and a marker): the rest of
- * a PNG or HEIF file is not read for nothing. */
-static int starts_jpeg(const char *path)
+/* The first bytes of a file hold a JPEG's headers, EXIF and ICC included
+ * (a header that runs on past them only makes the probe say no). */
+#define PROBE_BYTES (128 * 1024)
+
+/* The whole file (size bytes) when its headers, read first, look plain
+ * (idp__jpeg_probe: the file's size in *w, *h); else NULL, and a PNG or a
+ * phone photo with a profile is not read whole for nothing. */
+static void *read_if_plain(const char *path, size_t size, int *w, int *h)
 {
-    unsigned char head[3] = {0, 0, 0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, head, sizeof head) : -1;
-    if (fd >= 0)
-        close(fd);
-    return n == 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
+    size_t n = size < PROBE_BYTES ? size : PROBE_BYTES;
+    void *head = read_file(path, n);
+    int plain = head && idp__jpeg_probe(head, n, w, h);
+    if (plain && n == size)
+        return head;
+    free(head);
+    return plain ? read_file(path, size) : NULL;
 }
 
 /* 0 with *out loaded; 1 when the photo is to load the usual way. */
@@ -764,8 +781,7 @@ static int first_load(idp_ctx *ctx, const char *path, idp_image **out)
     void *file = NULL;
     int w = 0, h = 0, rc = 1;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 ||
-        !starts_jpeg(path) || !(file = read_file(path, (size_t)sb.st_size)) ||
-        !idp__jpeg_probe(file, (size_t)sb.st_size, &w, &h) ||
+        !(file = read_if_plain(path, (size_t)sb.st_size, &w, &h)) ||
         (uint64_t)w * (uint64_t)h > ctx->max_pixels ||
         !(j = calloc(1, sizeof *j))) {
         free(file);
@@ -781,9 +797,8 @@ static int first_load(idp_ctx *ctx, const char *path, idp_image **out)
     d.shrink = pick_shrink(w, h, ctx->analysis_px);
     d.w = w / d.shrink;
     d.h = h / d.shrink;
-    d.px = d.w > 0 && d.h > 0 ? malloc((size_t)d.w * (size_t)d.h * 3) : NULL;
-    if (d.px && (d.w > d.h ? d.w : d.h) <= IDP__DETECT_LONG / IDP__GREY_FIRST)
-        grey = malloc((size_t)d.w * (size_t)d.h);
+    if (d.w > 0 && d.h > 0)
+        direct_room(&d, 1, &grey);
     if (d.px && first_decode(j, &d, grey) == 0 &&
         (*out = first_image(j, &d, t0)) != NULL)
         rc = 0;
