@@ -12,6 +12,7 @@
  * interface (no copy); only an upsampled image is allocated here.
  */
 #include "face_dlib.h"
+#include "hog_cells.h"
 #include "hog_filter.h"
 #include "shape_model.h"
 
@@ -343,6 +344,104 @@ dlib::rectangle apply_filters(const hog_scanner::fhog_filterbank &w,
     return area;
 }
 
+/* The second pass of dlib's impl_extract_fhog_features() (fhog.h, cell
+ * size > 1), its code as it is, on the orientation histograms `hist`
+ * that hog_cells.c made: the energy of each cell, then its 31 features
+ * normalised by the four blocks around it. */
+void fhog_features(const std::vector<float> &hist, int cells_nr, int cells_nc,
+                   dlib::array<dlib::array2d<float>> &hog, int rows_pad,
+                   int cols_pad)
+{
+    const long hw = cells_nc + 2;
+    auto h = [&](long r, long c, int o) { return hist[(r * hw + c) * 18 + o]; };
+    dlib::array2d<float> norm(cells_nr, cells_nc);
+    dlib::assign_all_pixels(norm, 0);
+    const int hog_nr = std::max(cells_nr - 2, 0);
+    const int hog_nc = std::max(cells_nc - 2, 0);
+    const int padding_rows_offset = (rows_pad - 1) / 2;
+    const int padding_cols_offset = (cols_pad - 1) / 2;
+    dlib::impl_fhog::init_hog(hog, hog_nr, hog_nc, rows_pad, cols_pad);
+    for (int r = 0; r < cells_nr; ++r)
+        for (int c = 0; c < cells_nc; ++c)
+            for (int o = 0; o < 9; o++)
+                norm[r][c] += (h(r + 1, c + 1, o) + h(r + 1, c + 1, o + 9)) *
+                              (h(r + 1, c + 1, o) + h(r + 1, c + 1, o + 9));
+    const float eps = 0.0001;
+    for (int y = 0; y < hog_nr; y++) {
+        const int yy = y + padding_rows_offset;
+        for (int x = 0; x < hog_nc; x++) {
+            const dlib::simd4f z1(norm[y + 1][x + 1], norm[y][x + 1],
+                                  norm[y + 1][x], norm[y][x]);
+            const dlib::simd4f z2(norm[y + 1][x + 2], norm[y][x + 2],
+                                  norm[y + 1][x + 1], norm[y][x + 1]);
+            const dlib::simd4f z3(norm[y + 2][x + 1], norm[y + 1][x + 1],
+                                  norm[y + 2][x], norm[y + 1][x]);
+            const dlib::simd4f z4(norm[y + 2][x + 2], norm[y + 1][x + 2],
+                                  norm[y + 2][x + 1], norm[y + 1][x + 1]);
+            const dlib::simd4f nn = 0.2 * sqrt(z1 + z2 + z3 + z4 + eps);
+            const dlib::simd4f n = 0.1 / nn;
+            dlib::simd4f t = 0;
+            const int xx = x + padding_cols_offset;
+            for (int o = 0; o < 18; o += 3) {
+                dlib::simd4f temp0(h(y + 2, x + 2, o));
+                dlib::simd4f temp1(h(y + 2, x + 2, o + 1));
+                dlib::simd4f temp2(h(y + 2, x + 2, o + 2));
+                dlib::simd4f h0 = min(temp0, nn) * n;
+                dlib::simd4f h1 = min(temp1, nn) * n;
+                dlib::simd4f h2 = min(temp2, nn) * n;
+                dlib::impl_fhog::set_hog(hog, o, xx, yy, sum(h0));
+                dlib::impl_fhog::set_hog(hog, o + 1, xx, yy, sum(h1));
+                dlib::impl_fhog::set_hog(hog, o + 2, xx, yy, sum(h2));
+                t += h0 + h1 + h2;
+            }
+            t *= 2 * 0.2357;
+            for (int o = 0; o < 9; o += 3) {
+                dlib::simd4f temp0 =
+                    h(y + 2, x + 2, o) + h(y + 2, x + 2, o + 9);
+                dlib::simd4f temp1 =
+                    h(y + 2, x + 2, o + 1) + h(y + 2, x + 2, o + 9 + 1);
+                dlib::simd4f temp2 =
+                    h(y + 2, x + 2, o + 2) + h(y + 2, x + 2, o + 9 + 2);
+                dlib::simd4f h0 = min(temp0, nn) * n;
+                dlib::simd4f h1 = min(temp1, nn) * n;
+                dlib::simd4f h2 = min(temp2, nn) * n;
+                dlib::impl_fhog::set_hog(hog, o + 18, xx, yy, sum(h0));
+                dlib::impl_fhog::set_hog(hog, o + 18 + 1, xx, yy, sum(h1));
+                dlib::impl_fhog::set_hog(hog, o + 18 + 2, xx, yy, sum(h2));
+            }
+            float temp[4];
+            t.store(temp);
+            dlib::impl_fhog::set_hog(hog, 27, xx, yy, temp[0]);
+            dlib::impl_fhog::set_hog(hog, 28, xx, yy, temp[1]);
+            dlib::impl_fhog::set_hog(hog, 29, xx, yy, temp[2]);
+            dlib::impl_fhog::set_hog(hog, 30, xx, yy, temp[3]);
+        }
+    }
+}
+
+/* dlib's extract_fhog_features(img, hog, cell, rows_pad, cols_pad) on a
+ * grey image: the histograms by hog_cells.c when it can, then dlib's
+ * second pass; else (no AVX2, cell size 1, no features) dlib's own. */
+template <typename image_type>
+void extract_fhog(const image_type &img, dlib::array<dlib::array2d<float>> &hog,
+                  int cell, int rows_pad, int cols_pad)
+{
+    const long nr = num_rows(img), nc = num_columns(img);
+    const int cells_nr = (int)((float)nr / (float)cell + 0.5);
+    const int cells_nc = (int)((float)nc / (float)cell + 0.5);
+    if (cell > 1 && cells_nr > 2 && cells_nc > 2) {
+        std::vector<float> hist((size_t)(cells_nr + 2) * (cells_nc + 2) * 18,
+                                0.0f);
+        if (idp__fhog_cells((const uint8_t *)image_data(img), nr, nc,
+                            (size_t)width_step(img), cell, cells_nr, cells_nc,
+                            hist.data()) == 0) {
+            fhog_features(hist, cells_nr, cells_nc, hog, rows_pad, cols_pad);
+            return;
+        }
+    }
+    dlib::extract_fhog_features(img, hog, cell, rows_pad, cols_pad);
+}
+
 /* detect_from_fhog_pyramid's body for one level: every filter. */
 void scan_level(hog_scan &s, const dlib::array<dlib::array2d<float>> &feats,
                 unsigned long level)
@@ -384,7 +483,7 @@ void scan_levels(hog_scan &s, const image_type &img, unsigned long l0,
     dlib::array<dlib::array2d<float>> feats;
     dlib::array2d<unsigned char> level, next;
     if (l0 == 0 && l1 > 0) {
-        s.sc->get_feature_extractor()(img, feats, s.cell, s.win_h, s.win_w);
+        extract_fhog(img, feats, s.cell, s.win_h, s.win_w);
         scan_level(s, feats, 0);
     }
     for (unsigned long l = 1; l < l1; l++) {
@@ -396,7 +495,7 @@ void scan_levels(hog_scan &s, const image_type &img, unsigned long l0,
         }
         if (l < l0)
             continue;
-        s.sc->get_feature_extractor()(level, feats, s.cell, s.win_h, s.win_w);
+        extract_fhog(level, feats, s.cell, s.win_h, s.win_w);
         scan_level(s, feats, l);
     }
 }
@@ -878,5 +977,44 @@ extern "C" idp_status idp__bridge_landmarks(idp__face_bridge *b,
     } catch (...) {
         return fail(err, err_len, IDP_E_INTERNAL,
                     "landmark predictor: unknown exception");
+    }
+}
+
+extern "C" long idp__bridge_fhog_check(const uint8_t *grey, int w, int h,
+                                       size_t stride, int cell, int pad,
+                                       size_t *values) noexcept
+{
+    try {
+        const grey_view img = {grey, h, w, (long)stride};
+        const int cells_nr = (int)((float)h / (float)cell + 0.5);
+        const int cells_nc = (int)((float)w / (float)cell + 0.5);
+        std::vector<float> hist((size_t)(cells_nr + 2) * (cells_nc + 2) * 18,
+                                0.0f);
+        dlib::array<dlib::array2d<float>> ours, theirs;
+        long differ = 0;
+        *values = 0;
+        if (cell < 2 || cells_nr < 3 || cells_nc < 3)
+            return -3;
+        if (idp__fhog_cells(grey, h, w, stride, cell, cells_nr, cells_nc,
+                            hist.data()) != 0)
+            return -1;
+        extract_fhog(img, ours, cell, pad, pad);
+        dlib::extract_fhog_features(img, theirs, cell, pad, pad);
+        if (ours.size() != theirs.size())
+            return 1;
+        for (size_t p = 0; p < ours.size(); p++) {
+            if (ours[p].nr() != theirs[p].nr() ||
+                ours[p].nc() != theirs[p].nc())
+                return 1;
+            for (long r = 0; r < ours[p].nr(); r++)
+                for (long c = 0; c < ours[p].nc(); c++) {
+                    differ += std::memcmp(&ours[p][r][c], &theirs[p][r][c],
+                                          sizeof(float)) != 0;
+                    ++*values;
+                }
+        }
+        return differ;
+    } catch (...) {
+        return -2;
     }
 }
