@@ -40,6 +40,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -426,6 +427,10 @@ template <typename image_type>
 void extract_fhog(const image_type &img, dlib::array<dlib::array2d<float>> &hog,
                   int cell, int rows_pad, int cols_pad)
 {
+    static_assert(
+        std::is_same<typename dlib::image_traits<image_type>::pixel_type,
+                     unsigned char>::value,
+        "hog_cells.c reads 8-bit grey pixels");
     const long nr = num_rows(img), nc = num_columns(img);
     const int cells_nr = (int)((float)nr / (float)cell + 0.5);
     const int cells_nc = (int)((float)nc / (float)cell + 0.5);
@@ -844,6 +849,27 @@ void write_file(const char *path, const std::vector<uint8_t> &bytes)
     }
 }
 
+/* 1 when a and b have the same planes and sizes; *differ counts the
+ * floats that differ in any bit, *values those compared. */
+bool same_planes(const dlib::array<dlib::array2d<float>> &a,
+                 const dlib::array<dlib::array2d<float>> &b, long *differ,
+                 size_t *values)
+{
+    if (a.size() != b.size())
+        return false;
+    for (size_t p = 0; p < a.size(); p++) {
+        if (a[p].nr() != b[p].nr() || a[p].nc() != b[p].nc())
+            return false;
+        for (long r = 0; r < a[p].nr(); r++)
+            for (long c = 0; c < a[p].nc(); c++) {
+                *differ +=
+                    std::memcmp(&a[p][r][c], &b[p][r][c], sizeof(float)) != 0;
+                ++*values;
+            }
+    }
+    return true;
+}
+
 } // namespace
 
 extern "C" idp_status idp__bridge_convert(const char *dat_path,
@@ -984,35 +1010,31 @@ extern "C" long idp__bridge_fhog_check(const uint8_t *grey, int w, int h,
                                        size_t stride, int cell, int pad,
                                        size_t *values) noexcept
 {
+    if (values)
+        *values = 0;
     try {
+        if (!grey || !values || w < 1 || h < 1 || cell < 2 || pad < 1 ||
+            stride < (size_t)w)
+            return -3;
         const grey_view img = {grey, h, w, (long)stride};
         const int cells_nr = (int)((float)h / (float)cell + 0.5);
         const int cells_nc = (int)((float)w / (float)cell + 0.5);
+        if (cells_nr < 3 || cells_nc < 3)
+            return -3;
         std::vector<float> hist((size_t)(cells_nr + 2) * (cells_nc + 2) * 18,
                                 0.0f);
-        dlib::array<dlib::array2d<float>> ours, theirs;
+        dlib::array<dlib::array2d<float>> ours, via, theirs;
         long differ = 0;
-        *values = 0;
-        if (cell < 2 || cells_nr < 3 || cells_nc < 3)
-            return -3;
+        size_t n = 0;
         if (idp__fhog_cells(grey, h, w, stride, cell, cells_nr, cells_nc,
                             hist.data()) != 0)
             return -1;
-        extract_fhog(img, ours, cell, pad, pad);
+        fhog_features(hist, cells_nr, cells_nc, ours, pad, pad);
+        extract_fhog(img, via, cell, pad, pad); /* what the detector calls */
         dlib::extract_fhog_features(img, theirs, cell, pad, pad);
-        if (ours.size() != theirs.size())
-            return 1;
-        for (size_t p = 0; p < ours.size(); p++) {
-            if (ours[p].nr() != theirs[p].nr() ||
-                ours[p].nc() != theirs[p].nc())
-                return 1;
-            for (long r = 0; r < ours[p].nr(); r++)
-                for (long c = 0; c < ours[p].nc(); c++) {
-                    differ += std::memcmp(&ours[p][r][c], &theirs[p][r][c],
-                                          sizeof(float)) != 0;
-                    ++*values;
-                }
-        }
+        if (!same_planes(ours, theirs, &differ, values) ||
+            !same_planes(via, theirs, &differ, &n))
+            return 1 + differ;
         return differ;
     } catch (...) {
         return -2;

@@ -70,12 +70,13 @@ idp_status idp__bridge_landmarks(idp__face_bridge *b, const uint8_t *grey,
                                  idp_point pts[IDP_LANDMARKS], char *err,
                                  size_t err_len) IDP__NOEXCEPT;
 
-/* For tests: the FHOG features of an 8-bit grey image (cells of `cell`
- * px, filter padding `pad` both ways) as the detector makes them (the
- * histograms by hog_cells.c) against dlib's extract_fhog_features(). The
- * number of floats that differ in any bit (*values: how many there are);
- * -1 when hog_cells.c does not make them here (no AVX2), -2 when dlib
- * threw, -3 when the image has too few cells for features. */
+/* For tests: the FHOG features of an 8-bit grey image (rows `stride`
+ * bytes apart, cells of `cell` px, filter padding `pad` both ways) made
+ * from hog_cells.c's histograms, and as the detector gets them, each
+ * against dlib's extract_fhog_features(). The number of floats that
+ * differ in any bit (*values: how many one comparison covers); -1 when
+ * hog_cells.c does not make them here (no AVX2), -2 when dlib threw, -3
+ * for bad arguments or too few cells for features. */
 long idp__bridge_fhog_check(const uint8_t *grey, int w, int h, size_t stride,
                             int cell, int pad, size_t *values) IDP__NOEXCEPT;
 

@@ -66,10 +66,9 @@ typedef struct row_job {
 /* Pixel x of the row as dlib's scalar loop votes it. */
 static void tail_pixel(const row_job *r, int x)
 {
-    const uint8_t *p = r->p;
-    float gx = (float)((int)p[x + 1] - (int)p[x - 1]);
-    float gy =
-        (float)((int)p[(size_t)x + r->step] - (int)p[(size_t)x - r->step]);
+    const uint8_t *q = r->p + x;
+    float gx = (float)((int)q[1] - (int)q[-1]);
+    float gy = (float)((int)q[r->step] - (int)*(q - r->step));
     float v = gx * gx + gy * gy, best = 0, xp, vx0, vx1;
     float *h0, *h1;
     int o = 0, ixp;
@@ -164,8 +163,8 @@ static AVX2 inline void block8(const row_job *r, int x, const votes *v,
     *gx = _mm256_sub_ps(pixels8(p + 1), pixels8(p - 1));
     *gy = _mm256_sub_ps(pixels8(p + r->step), pixels8(p - r->step));
     len = _mm256_add_ps(_mm256_mul_ps(*gx, *gx), _mm256_mul_ps(*gy, *gy));
-    xx = _mm256_add_ps(_mm256_set1_ps((float)x),
-                       _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7));
+    xx = _mm256_cvtepi32_ps(_mm256_add_epi32(
+        _mm256_set1_epi32(x), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
     xp = _mm256_add_ps(
         _mm256_div_ps(_mm256_add_ps(xx, half), _mm256_set1_ps((float)r->cell)),
         half);
