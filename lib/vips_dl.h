@@ -44,6 +44,7 @@
     X(vips_foreign_find_load)                                                  \
     X(vips_foreign_find_load_buffer)                                           \
     X(vips_format_sizeof)                                                      \
+    X(vips_get_tile_size)                                                      \
     X(vips_icc_transform)                                                      \
     X(vips_image_get_interpretation)                                           \
     X(vips_image_get_orientation)                                              \
@@ -56,6 +57,7 @@
     X(vips_image_write_to_memory)                                              \
     X(vips_init)                                                               \
     X(vips_interpretation_get_type)                                            \
+    X(vips_rect_intersectrect)                                                 \
     X(vips_region_new)                                                         \
     X(vips_region_prepare)                                                     \
     X(vips_resize)                                                             \
@@ -98,6 +100,7 @@ int idp__vips_open(char *why, size_t why_len);
 #define vips_foreign_find_load        (idp__vips.vips_foreign_find_load)
 #define vips_foreign_find_load_buffer (idp__vips.vips_foreign_find_load_buffer)
 #define vips_format_sizeof            (idp__vips.vips_format_sizeof)
+#define vips_get_tile_size            (idp__vips.vips_get_tile_size)
 #define vips_icc_transform            (idp__vips.vips_icc_transform)
 #define vips_image_get_interpretation (idp__vips.vips_image_get_interpretation)
 #define vips_image_get_orientation    (idp__vips.vips_image_get_orientation)
@@ -111,6 +114,7 @@ int idp__vips_open(char *why, size_t why_len);
 #define vips_image_write_to_memory   (idp__vips.vips_image_write_to_memory)
 #define vips_init                    (idp__vips.vips_init)
 #define vips_interpretation_get_type (idp__vips.vips_interpretation_get_type)
+#define vips_rect_intersectrect      (idp__vips.vips_rect_intersectrect)
 #define vips_region_new              (idp__vips.vips_region_new)
 #define vips_region_prepare          (idp__vips.vips_region_prepare)
 #define vips_resize                  (idp__vips.vips_resize)

@@ -338,8 +338,10 @@ idp_image_thumbnail_jpeg(idp_ctx *ctx, const idp_image *img, int max_side,
  * "concurrency"; 0: its default, one per core). Process-wide, not per
  * context: a program running one context per core (photo-batch -j N)
  * sets 1 before starting its threads, so N decodes do not each start a
- * thread per core. Returns IDP_OK or IDP_E_INTERNAL (libvips could not
- * start).
+ * thread per core. With 1, the library computes its small images (grey
+ * copies, crops) on the calling thread, in the tiles libvips would use
+ * (the same bytes), instead of waiting for a libvips thread. Returns
+ * IDP_OK or IDP_E_INTERNAL (libvips could not start).
  */
 IDP_API IDP_NODISCARD idp_status idp_io_set_threads(int threads);
 
