@@ -84,6 +84,24 @@ idp_status idp_io_set_threads(int threads)
     return IDP_OK;
 }
 
+/* The 8-bit pixels of rectangle t of region r's image, computed
+ * (vips_region_prepare) and copied into dst, which holds the whole image
+ * with rows dst_row bytes apart; -1 when libvips fails. */
+static int region_copy(VipsRegion *r, const VipsRect *t, uint8_t *dst,
+                       size_t dst_row)
+{
+    size_t px = (size_t)r->im->Bands;
+    if (vips_region_prepare(r, t) != 0)
+        return -1;
+    for (int y = t->top; y < t->top + t->height; y++)
+        memcpy(dst + (size_t)y * dst_row + (size_t)t->left * px,
+               VIPS_REGION_ADDR_TOPLEFT(r) +
+                   (size_t)(y - r->valid.top) * (size_t)VIPS_REGION_LSKIP(r) +
+                   (size_t)(t->left - r->valid.left) * px,
+               (size_t)t->width * px);
+    return 0;
+}
+
 /* An 8-bit image computed into a new buffer (g_free; *len bytes), as
  * vips_image_write_to_memory() does. With one libvips thread it is
  * computed here instead, in the tiles and the order that function's sink
@@ -96,34 +114,27 @@ static void *to_memory(VipsImage *im, size_t *len)
 {
     VipsRect all = {0, 0, im->Xsize, im->Ysize};
     VipsRegion *r;
-    size_t px = (size_t)im->Bands, row = (size_t)im->Xsize * px;
+    size_t row = (size_t)im->Xsize * (size_t)im->Bands;
     size_t n = row * (size_t)im->Ysize;
     uint8_t *buf;
-    int tw = 0, th = 0, lines = 0;
+    int tw = 0, th = 0, lines = 0, rc = 0;
     if (!atomic_load(&vips_one_thread) || im->BandFmt != VIPS_FORMAT_UCHAR)
         return vips_image_write_to_memory(im, len);
     vips_get_tile_size(im, &tw, &th, &lines);
     if (tw < 1 || th < 1 || !(r = vips_region_new(im)))
         return NULL;
     buf = g_try_malloc(n ? n : 1);
-    for (int y0 = 0; buf && y0 < im->Ysize; y0 += th)
-        for (int x0 = 0; buf && x0 < im->Xsize; x0 += tw) {
+    for (int y0 = 0; buf && rc == 0 && y0 < im->Ysize; y0 += th)
+        for (int x0 = 0; rc == 0 && x0 < im->Xsize; x0 += tw) {
             VipsRect t = {x0, y0, tw, th};
             vips_rect_intersectrect(&t, &all, &t);
-            if (vips_region_prepare(r, &t) != 0) {
-                g_free(buf);
-                buf = NULL;
-                break;
-            }
-            for (int y = 0; y < t.height; y++)
-                memcpy(buf + (size_t)(y0 + y) * row + (size_t)x0 * px,
-                       VIPS_REGION_ADDR_TOPLEFT(r) +
-                           (size_t)(y0 + y - r->valid.top) *
-                               (size_t)VIPS_REGION_LSKIP(r) +
-                           (size_t)(x0 - r->valid.left) * px,
-                       (size_t)t.width * px);
+            rc = region_copy(r, &t, buf, row);
         }
     g_object_unref(r);
+    if (rc != 0) {
+        g_free(buf);
+        return NULL;
+    }
     if (buf)
         *len = n;
     return buf;
@@ -367,14 +378,8 @@ static int grey_rows(const uint8_t *rgb, int w, int y0, int y1, uint8_t *out)
     int rc = -1;
     if (in && vips_colourspace(in, &g, VIPS_INTERPRETATION_B_W, NULL) == 0 &&
         g->Bands == 1 && g->BandFmt == VIPS_FORMAT_UCHAR &&
-        (r = vips_region_new(g)) && vips_region_prepare(r, &all) == 0) {
-        for (int y = 0; y < all.height; y++)
-            memcpy(out + (size_t)(y0 + y) * (size_t)w,
-                   VIPS_REGION_ADDR_TOPLEFT(r) +
-                       (size_t)y * (size_t)VIPS_REGION_LSKIP(r),
-                   (size_t)w);
-        rc = 0;
-    }
+        (r = vips_region_new(g)))
+        rc = region_copy(r, &all, out + (size_t)y0 * (size_t)w, (size_t)w);
     if (r)
         g_object_unref(r);
     if (g)
