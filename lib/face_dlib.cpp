@@ -420,6 +420,31 @@ void fhog_features(const std::vector<float> &hist, int cells_nr, int cells_nc,
     }
 }
 
+/* hog_cells.c's orientation histograms of a grey image with cells of
+ * `cell` px, as many as dlib counts (*cells_nr x *cells_nc), into hist:
+ * 0 made; 1 not made here (no AVX2); 2 no features to make (cell size 1,
+ * fewer than 3x3 cells): dlib's own code handles those. */
+template <typename image_type>
+int cell_histograms(const image_type &img, int cell, std::vector<float> &hist,
+                    int *cells_nr, int *cells_nc)
+{
+    static_assert(
+        std::is_same<typename dlib::image_traits<image_type>::pixel_type,
+                     unsigned char>::value,
+        "hog_cells.c reads 8-bit grey pixels");
+    const long nr = num_rows(img), nc = num_columns(img);
+    if (cell < 2)
+        return 2;
+    *cells_nr = (int)((float)nr / (float)cell + 0.5);
+    *cells_nc = (int)((float)nc / (float)cell + 0.5);
+    if (*cells_nr < 3 || *cells_nc < 3)
+        return 2;
+    hist.assign((size_t)(*cells_nr + 2) * (size_t)(*cells_nc + 2) * 18, 0.0f);
+    return idp__fhog_cells((const uint8_t *)image_data(img), nr, nc,
+                           (size_t)width_step(img), cell, *cells_nr, *cells_nc,
+                           hist.data());
+}
+
 /* dlib's extract_fhog_features(img, hog, cell, rows_pad, cols_pad) on a
  * grey image: the histograms by hog_cells.c when it can, then dlib's
  * second pass; else (no AVX2, cell size 1, no features) dlib's own. */
@@ -427,24 +452,12 @@ template <typename image_type>
 void extract_fhog(const image_type &img, dlib::array<dlib::array2d<float>> &hog,
                   int cell, int rows_pad, int cols_pad)
 {
-    static_assert(
-        std::is_same<typename dlib::image_traits<image_type>::pixel_type,
-                     unsigned char>::value,
-        "hog_cells.c reads 8-bit grey pixels");
-    const long nr = num_rows(img), nc = num_columns(img);
-    const int cells_nr = (int)((float)nr / (float)cell + 0.5);
-    const int cells_nc = (int)((float)nc / (float)cell + 0.5);
-    if (cell > 1 && cells_nr > 2 && cells_nc > 2) {
-        std::vector<float> hist((size_t)(cells_nr + 2) * (cells_nc + 2) * 18,
-                                0.0f);
-        if (idp__fhog_cells((const uint8_t *)image_data(img), nr, nc,
-                            (size_t)width_step(img), cell, cells_nr, cells_nc,
-                            hist.data()) == 0) {
-            fhog_features(hist, cells_nr, cells_nc, hog, rows_pad, cols_pad);
-            return;
-        }
-    }
-    dlib::extract_fhog_features(img, hog, cell, rows_pad, cols_pad);
+    std::vector<float> hist;
+    int cells_nr = 0, cells_nc = 0;
+    if (cell_histograms(img, cell, hist, &cells_nr, &cells_nc) == 0)
+        fhog_features(hist, cells_nr, cells_nc, hog, rows_pad, cols_pad);
+    else
+        dlib::extract_fhog_features(img, hog, cell, rows_pad, cols_pad);
 }
 
 /* detect_from_fhog_pyramid's body for one level: every filter. */
@@ -1017,18 +1030,19 @@ extern "C" long idp__bridge_fhog_check(const uint8_t *grey, int w, int h,
             stride < (size_t)w)
             return -3;
         const grey_view img = {grey, h, w, (long)stride};
-        const int cells_nr = (int)((float)h / (float)cell + 0.5);
-        const int cells_nc = (int)((float)w / (float)cell + 0.5);
-        if (cells_nr < 3 || cells_nc < 3)
-            return -3;
-        std::vector<float> hist((size_t)(cells_nr + 2) * (cells_nc + 2) * 18,
-                                0.0f);
+        std::vector<float> hist;
+        int cells_nr = 0, cells_nc = 0;
         dlib::array<dlib::array2d<float>> ours, via, theirs;
         long differ = 0;
         size_t n = 0;
-        if (idp__fhog_cells(grey, h, w, stride, cell, cells_nr, cells_nc,
-                            hist.data()) != 0)
+        switch (cell_histograms(img, cell, hist, &cells_nr, &cells_nc)) {
+        case 0:
+            break;
+        case 1:
             return -1;
+        default:
+            return -3;
+        }
         fhog_features(hist, cells_nr, cells_nc, ours, pad, pad);
         extract_fhog(img, via, cell, pad, pad); /* what the detector calls */
         dlib::extract_fhog_features(img, theirs, cell, pad, pad);

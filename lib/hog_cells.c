@@ -63,6 +63,20 @@ typedef struct row_job {
     long hw;
 } row_job;
 
+/* A pixel's four votes into orientation o of the cells at (row, col),
+ * (row + 1, col), (row, col + 1) and (row + 1, col + 1) of the histograms
+ * (hw cells a row), in dlib's order. */
+static void vote(float *hist, long hw, long row, long col, int o, float w11,
+                 float w01, float w10, float w00)
+{
+    const long below = hw * BINS;
+    float *h = hist + row * below + col * BINS + o;
+    h[0] += w11;
+    h[below] += w01;
+    h[BINS] += w10;
+    h[below + BINS] += w00;
+}
+
 /* Pixel x of the row as dlib's scalar loop votes it. */
 static void tail_pixel(const row_job *r, int x)
 {
@@ -70,7 +84,6 @@ static void tail_pixel(const row_job *r, int x)
     float gx = (float)((int)q[1] - (int)q[-1]);
     float gy = (float)((int)q[r->step] - (int)*(q - r->step));
     float v = gx * gx + gy * gy, best = 0, xp, vx0, vx1;
-    float *h0, *h1;
     int o = 0, ixp;
     for (int k = 0; k < 9; k++) {
         const float dot = dir_x[k] * gx + dir_y[k] * gy;
@@ -87,12 +100,8 @@ static void tail_pixel(const row_job *r, int x)
     ixp = (int)floorf(xp);
     vx0 = xp - (float)ixp;
     vx1 = (float)(1.0 - vx0);
-    h0 = r->hist + (((long)r->iyp + 1) * r->hw + ixp + 1) * BINS + o;
-    h1 = h0 + r->hw * BINS;
-    h0[0] += r->vy1 * vx1 * v;
-    h1[0] += r->vy0 * vx1 * v;
-    h0[BINS] += r->vy1 * vx0 * v;
-    h1[BINS] += r->vy0 * vx0 * v;
+    vote(r->hist, r->hw, (long)r->iyp + 1, (long)ixp + 1, o, r->vy1 * vx1 * v,
+         r->vy0 * vx1 * v, r->vy1 * vx0 * v, r->vy0 * vx0 * v);
 }
 
 #if CELLS_AVX2
@@ -203,15 +212,9 @@ static AVX2 void row_votes(const row_job *r, int n_blocks, const votes *v)
  * order (the same bin gets its votes in the same order). */
 static void cast_votes(const row_job *r, int n_px, const votes *v)
 {
-    const long below = r->hw * BINS;
-    float *row = r->hist + ((long)r->iyp + 1) * below;
-    for (int i = 0; i < n_px; i++) {
-        float *h0 = row + (long)v->col[i] * BINS + v->o[i];
-        h0[0] += v->w[0][i];
-        h0[below] += v->w[1][i];
-        h0[BINS] += v->w[2][i];
-        h0[below + BINS] += v->w[3][i];
-    }
+    for (int i = 0; i < n_px; i++)
+        vote(r->hist, r->hw, (long)r->iyp + 1, v->col[i], v->o[i], v->w[0][i],
+             v->w[1][i], v->w[2][i], v->w[3][i]);
 }
 
 static AVX2 void all_rows(const uint8_t *img, size_t step, int cell,
@@ -270,7 +273,7 @@ int idp__fhog_cells(const uint8_t *img, long rows, long cols, size_t step,
     (void)cells_nr;
     (void)cells_nc;
     (void)hist;
-    (void)tail_pixel;
+    (void)tail_pixel; /* used only by the AVX2 pass */
     return 1;
 #endif
 }
