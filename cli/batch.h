@@ -132,12 +132,28 @@ void cli_result_clear(cli_result *r);
  * for setup failures (model missing). */
 int cli_batch_run(cli_batch *b, unsigned jobs);
 
-/* ---- batch_resume.c ---- */
+/* ---- batch_hash.c ---- */
 
+/* FNV-1a of short keys (paths, settings), chained through h. */
 uint64_t cli_hash_bytes(const void *data, size_t n, uint64_t h);
 #define CLI_HASH_SEED 14695981039346656037ULL
-/* Hash of a file's bytes; -1 when unreadable. */
+/* The content hash of photos and written files, fed in pieces of any
+ * size (the value does not depend on how the bytes are cut). */
+typedef struct cli_hasher {
+    uint64_t v[4], total;
+    unsigned char tail[32];
+    size_t n_tail;
+} cli_hasher;
+void cli_hasher_init(cli_hasher *s);
+void cli_hasher_add(cli_hasher *s, const void *data, size_t n);
+uint64_t cli_hasher_end(const cli_hasher *s);
+/* The content hash of n bytes, or of a file's bytes (-1 when unreadable:
+ * a file equal to a buffer has the buffer's hash). */
+uint64_t cli_hash_data(const void *data, size_t n);
 int cli_hash_file(const char *path, uint64_t *out);
+
+/* ---- batch_resume.c ---- */
+
 /* The settings hash of this run (profile, colour, mode, sheet, cutout,
  * --max-pixels, the face model's contents, version). */
 int cli_batch_settings(cli_batch *b);

@@ -156,7 +156,7 @@ static void thumb(const cli_batch *b, const cli_item *it, cli_buf *o)
     /* only the thumbnail this photo's record names: an interrupted run
      * with other settings may have left another */
     if (n == 0 || n == sizeof buf ||
-        cli_hash_bytes(buf, n, CLI_HASH_SEED) != it->res.thumb_hash)
+        cli_hash_data(buf, n) != it->res.thumb_hash)
         return;
     cli_buf_str(o, "<img alt=\"\" src=\"data:image/jpeg;base64,");
     cli_base64(o, buf, n);

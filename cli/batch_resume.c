@@ -18,40 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RECORD_MAGIC "idphoto.batch-record/1"
-
-/* FNV-1a, 64 bits: finds any accidental change, not an attacker's. */
-uint64_t cli_hash_bytes(const void *data, size_t n, uint64_t h)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-int cli_hash_file(const char *path, uint64_t *out)
-{
-    unsigned char buf[65536];
-    uint64_t h = CLI_HASH_SEED;
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0)
-        return -1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return -1;
-    }
-    while ((n = read(fd, buf, sizeof buf)) > 0)
-        h = cli_hash_bytes(buf, (size_t)n, h);
-    close(fd);
-    if (n < 0)
-        return -1;
-    *out = h;
-    return 0;
-}
+#define RECORD_MAGIC "idphoto.batch-record/2" /* 2: cli_hash_data */
 
 /* The face model the workers will load, by content: its size and the
  * hash of its first 64 KiB (not its path or mtime, which differ between

@@ -127,7 +127,7 @@ static int add_written(cli_item *it, const char *rel, uint8_t *data, size_t len,
     res->written[i].rel = strdup(rel);
     if (!res->written[i].rel)
         return -1;
-    res->written[i].hash = cli_hash_bytes(data, len, CLI_HASH_SEED);
+    res->written[i].hash = cli_hash_data(data, len);
     p->data[i] = data;
     p->len[i] = len;
     res->n_written++;
@@ -317,8 +317,7 @@ static void write_all(const cli_batch *b, cli_item *it, const product *p)
     cli_record_path(b, it, ".jpg", path, sizeof path);
     if (p->thumb &&
         !cli_write_atomic(path, p->thumb, p->thumb_len, 1, err, sizeof err))
-        it->res.thumb_hash =
-            cli_hash_bytes(p->thumb, p->thumb_len, CLI_HASH_SEED);
+        it->res.thumb_hash = cli_hash_data(p->thumb, p->thumb_len);
     if (cli_record_write(b, it)) {
         snprintf(err, sizeof err, "%s: cannot write the record", path);
         failed = 1;
