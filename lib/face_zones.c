@@ -6,6 +6,7 @@
 #include "segment.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,16 +141,62 @@ int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x, double y)
     return idp__in_polygon(&lm[side == 0 ? 36 : 42], 6, x, y);
 }
 
+/* sRGB code -> linear light, as float: one table for every image. */
+static float lin_table[256];
+static pthread_once_t lin_once = PTHREAD_ONCE_INIT;
+
+static void lin_make(void)
+{
+    for (int i = 0; i < 256; i++)
+        lin_table[i] = (float)idp__srgb_to_linear(i);
+}
+
+/* idp__px_lab's memo: the Lab of recent colours, one table per thread
+ * (made on its first use, freed when the thread ends). A colour's Lab
+ * depends on the colour alone (lin_table), so a hit gives exactly what
+ * idp__linear_to_lab() would; walls and skin repeat their colours, and
+ * cbrt() was ~2 % of a photo's CPU. */
+#define LAB_BITS  12 /* 4096 slots, 128 KiB */
+#define LAB_SLOTS (1 << LAB_BITS)
+struct idp__lab_slot {
+    uint32_t key; /* the colour | 1 << 24; 0: empty */
+    double lab[3];
+};
+static pthread_key_t lab_key;
+static pthread_once_t lab_once = PTHREAD_ONCE_INIT;
+static int lab_key_ok;
+
+static void lab_key_make(void)
+{
+    lab_key_ok = pthread_key_create(&lab_key, free) == 0;
+}
+
+static struct idp__lab_slot *lab_memo(void)
+{
+    struct idp__lab_slot *m;
+    pthread_once(&lab_once, lab_key_make);
+    if (!lab_key_ok)
+        return NULL;
+    m = pthread_getspecific(lab_key);
+    if (!m && (m = calloc(LAB_SLOTS, sizeof *m)) != NULL &&
+        pthread_setspecific(lab_key, m) != 0) {
+        free(m);
+        m = NULL;
+    }
+    return m;
+}
+
 int idp__px_init(idp__px *p, const idp_image *img)
 {
     if (!img || !img->pixels || img->width < 1 || img->height < 1)
         return -1;
+    pthread_once(&lin_once, lin_make);
     p->rgb = img->pixels;
     p->w = img->width;
     p->h = img->height;
     p->stride = img->stride;
-    for (int i = 0; i < 256; i++)
-        p->lin[i] = (float)idp__srgb_to_linear(i);
+    p->lin = lin_table;
+    p->memo = lab_memo();
     return 0;
 }
 
@@ -176,8 +223,23 @@ double idp__px_y(const idp__px *p, const uint8_t *c)
 
 void idp__px_lab(const idp__px *p, const uint8_t *c, double lab[3])
 {
-    double lin[3] = {p->lin[c[0]], p->lin[c[1]], p->lin[c[2]]};
+    uint32_t key = (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 |
+                   (uint32_t)1 << 24;
+    struct idp__lab_slot *s =
+        p->memo ? &p->memo[(key * 2654435761u) >> (32 - LAB_BITS)] : NULL;
+    double lin[3];
+    if (s && s->key == key) {
+        memcpy(lab, s->lab, sizeof s->lab);
+        return;
+    }
+    lin[0] = p->lin[c[0]];
+    lin[1] = p->lin[c[1]];
+    lin[2] = p->lin[c[2]];
     idp__linear_to_lab(lin, lab);
+    if (s) {
+        s->key = key;
+        memcpy(s->lab, lab, sizeof s->lab);
+    }
 }
 
 int idp__px_clip(const idp__px *p, idp_rect r, int *x0, int *y0, int *x1,

@@ -60,11 +60,13 @@ int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x,
                 double y);
 
 /* Pixel access with sRGB-to-linear and -Lab tables. */
+struct idp__lab_slot;
 typedef struct idp__px {
     const uint8_t *rgb;
     int w, h;
     size_t stride;
-    float lin[256]; /* sRGB code -> linear light 0..1 */
+    const float *lin;           /* sRGB code -> linear light 0..1 */
+    struct idp__lab_slot *memo; /* this thread's Lab memo, or NULL */
 } idp__px;
 
 /* 0, or -1 when the image has no pixels. */
