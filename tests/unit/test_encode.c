@@ -614,6 +614,68 @@ static void test_jpeg_two_threads(void)
     idp_ctx_free(ctx);
 }
 
+/* ---- idp_image_thumbnail_jpeg ---- */
+
+/* A w x h image: left half red, right half blue, every 4th row black. */
+static idp_image *striped(int w, int h)
+{
+    idp_image *img = calloc(1, sizeof *img);
+    uint8_t *px = malloc((size_t)w * (size_t)h * 3);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *p = px + ((size_t)y * (size_t)w + (size_t)x) * 3;
+            int on = y % 4 != 3, left = x < w / 2;
+            p[0] = (uint8_t)(on * (left ? 200 : 40));
+            p[1] = (uint8_t)(on * (left ? 40 : 80));
+            p[2] = (uint8_t)(on * (left ? 40 : 240));
+        }
+    img->pixels = px;
+    img->width = w;
+    img->height = h;
+    img->stride = (size_t)w * 3;
+    return img;
+}
+
+/* The thumbnail of a w x h striped image is tw x th, and its pixels away
+ * from the halves' border are the rows' average (3/4 of the colour). */
+static void expect_thumb(idp_ctx *ctx, int w, int h, int tw, int th)
+{
+    idp_image *img = striped(w, h);
+    uint8_t *data = NULL, *px = malloc((size_t)tw * (size_t)th * 3);
+    size_t len = 0;
+    jinfo j;
+    CHECK_EQ_INT(idp_image_thumbnail_jpeg(ctx, img, 160, 90, &data, &len),
+                 IDP_OK);
+    j = parse_jpeg(data, len);
+    CHECK_EQ_INT(j.w, tw);
+    CHECK_EQ_INT(j.h, th);
+    if (j.w == tw && j.h == th &&
+        idp__jpeg_decode(data, len, 1, tw, th, px, NULL, NULL) == 0 && tw < w) {
+        const uint8_t *l = px + ((size_t)(th / 2) * (size_t)tw + 2) * 3;
+        const uint8_t *r =
+            px + ((size_t)(th / 2) * (size_t)tw + (size_t)tw - 3) * 3;
+        CHECK_NEAR(l[0], 150, 8);
+        CHECK_NEAR(l[2], 30, 8);
+        CHECK_NEAR(r[0], 30, 8);
+        CHECK_NEAR(r[2], 180, 8);
+    }
+    idp_free(data);
+    free(px);
+    free(img->pixels);
+    free(img);
+}
+
+static void test_thumbnail(void)
+{
+    idp_ctx *ctx = NULL;
+    CHECK_EQ_INT(idp_ctx_new(&ctx), IDP_OK);
+    expect_thumb(ctx, 480, 640, 120, 160); /* a made photo */
+    expect_thumb(ctx, 756, 1008, 120, 160);
+    expect_thumb(ctx, 333, 777, 69, 160); /* shares of unequal size */
+    expect_thumb(ctx, 100, 52, 100, 52);  /* never enlarged */
+    idp_ctx_free(ctx);
+}
+
 int main(void)
 {
     test_jpeg_in_band(4);
@@ -635,5 +697,6 @@ int main(void)
     test_png_density(350, 13780);
     test_png_density(72, 2835);
     test_png_bad_args();
+    test_thumbnail();
     return CHECK_DONE();
 }
