@@ -99,6 +99,22 @@ void idp__clear_error(idp_ctx *ctx);
 /* Bounded string copy that always terminates (truncates silently). */
 void idp__strlcpy(char *dst, const char *src, size_t size);
 
+/* grey.c: libvips' sRGB -> B_W of 8-bit RGB, from its own tables
+ * (image_io.c reads them from libvips and checks the result first). */
+typedef struct idp__grey_tables {
+    float v2y[256]; /* sRGB code -> linear light */
+    int lut[257];   /* linear light x 255 -> sRGB code (the last repeated) */
+    /* made from those by idp__grey_prepare(): */
+    double w[3][256];           /* 0.2, 0.7, 0.1 x v2y */
+    float step[256], base[256]; /* lut[i + 1] - lut[i], lut[i] */
+} idp__grey_tables;
+void idp__grey_prepare(idp__grey_tables *t);
+void idp__grey_convert(const idp__grey_tables *t, const uint8_t *rgb, size_t n,
+                       uint8_t *out);
+/* Test hook (image_io.c): how many of the 2^24 colours grey.c converts
+ * otherwise than libvips' pipeline; -1 when it is not used here. */
+int idp__grey_check_all(void);
+
 /* The grey of a whole image, kept between idp__image_grey() calls on
  * one image (detection, then each face's landmarks): {NULL} to start,
  * idp__grey_memo_free() at the end. */

@@ -367,9 +367,10 @@ static void *read_file(const char *path, size_t size)
     return buf;
 }
 
-/* The grey of rows y0..y1 into the plane `out`, as memo_plane() makes
- * the whole plane (the conversion is per pixel), on this thread. */
-static int grey_rows(const uint8_t *rgb, int w, int y0, int y1, uint8_t *out)
+/* libvips' grey of rows y0..y1 into the plane `out`, through its
+ * pipeline (the conversion is per pixel), on this thread. */
+static int grey_rows_vips(const uint8_t *rgb, int w, int y0, int y1,
+                          uint8_t *out)
 {
     VipsImage *in = wrap(rgb + (size_t)y0 * (size_t)w * 3, w, y1 - y0, 3);
     VipsImage *g = NULL;
@@ -387,6 +388,137 @@ static int grey_rows(const uint8_t *rgb, int w, int y0, int y1, uint8_t *out)
     if (in)
         g_object_unref(in);
     return rc;
+}
+
+/* ---- the grey without libvips' pipeline (grey.c) ---- */
+
+static idp__grey_tables grey_tables;
+static int grey_fast; /* 1: grey.c gives this libvips' bytes */
+static pthread_once_t grey_once = PTHREAD_ONCE_INIT;
+
+/* libvips' sRGB -> linear table: the scRGB of codes 0..255. */
+static int read_v2y(float v2y[256])
+{
+    uint8_t ramp[256 * 3];
+    VipsImage *in, *f = NULL;
+    float *px = NULL;
+    size_t len = 0;
+    for (int i = 0; i < 256 * 3; i++)
+        ramp[i] = (uint8_t)(i / 3);
+    in = wrap(ramp, 256, 1, 3);
+    if (in && vips_colourspace(in, &f, VIPS_INTERPRETATION_scRGB, NULL) == 0 &&
+        f->Bands == 3 && f->BandFmt == VIPS_FORMAT_FLOAT)
+        px = vips_image_write_to_memory(f, &len);
+    if (px && len == 256 * 3 * sizeof(float))
+        for (int i = 0; i < 256; i++)
+            v2y[i] = px[3 * i];
+    g_free(px);
+    if (f)
+        g_object_unref(f);
+    if (in)
+        g_object_unref(in);
+    return len == 256 * 3 * sizeof(float) ? 0 : -1;
+}
+
+/* libvips' linear -> sRGB table, entry i read where the lookup lands
+ * exactly on it: a grey y with y x 255 = i (and 0.2 y + 0.7 y + 0.1 y =
+ * y), so nothing is interpolated. */
+static int read_lut(int lut[257])
+{
+    for (int i = 0; i < 256; i++) {
+        float y = (float)i / 255.0f;
+        int k = 0, g = 0, og = 0;
+        for (; k < 8; k++, y = nextafterf(y, k % 2 ? 2.0f : -1.0f))
+            if (y * 255.0f == (float)i &&
+                (float)(0.2 * y + 0.7 * y + 0.1 * y) == y)
+                break;
+        if (k == 8 || vips_col_scRGB2BW_8(y, y, y, &g, &og) != 0)
+            return -1;
+        lut[i] = g;
+    }
+    lut[256] = lut[255];
+    return 0;
+}
+
+/* Colours that tell another conversion apart: every level of each
+ * primary and of grey, and a spread of others. */
+static void probe_colours(uint8_t *rgb, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        int v = (int)(i % 256), kind = (int)(i / 256);
+        h = (h ^ (uint32_t)i) * 16777619u;
+        for (int c = 0; c < 3; c++)
+            rgb[3 * i + (size_t)c] =
+                kind < 4 ? (uint8_t)(kind == 3 || kind == c ? v : 0)
+                         : (uint8_t)(h >> (8 * c));
+    }
+}
+
+#define GREY_PROBE 8192
+
+static void grey_start(void)
+{
+    uint8_t *rgb = malloc(GREY_PROBE * 4), *want = rgb + GREY_PROBE * 3;
+    uint8_t got[GREY_PROBE];
+    if (!rgb)
+        return;
+    probe_colours(rgb, GREY_PROBE);
+    if (read_v2y(grey_tables.v2y) == 0 && read_lut(grey_tables.lut) == 0 &&
+        grey_rows_vips(rgb, GREY_PROBE, 0, 1, want) == 0) {
+        idp__grey_prepare(&grey_tables);
+        idp__grey_convert(&grey_tables, rgb, GREY_PROBE, got);
+        grey_fast = memcmp(got, want, GREY_PROBE) == 0;
+    }
+    free(rgb);
+}
+
+/* 1 when grey.c may stand for libvips' conversion (libvips started). */
+static int grey_is_fast(void)
+{
+    pthread_once(&grey_once, grey_start);
+    return grey_fast;
+}
+
+int idp__grey_check_all(void)
+{
+    enum { ROWS = 256 }; /* 2^24 colours: 4096 x 4096, 256 rows a time */
+    uint8_t *rgb = malloc(4096 * ROWS * 4), *want = rgb + 4096 * ROWS * 3;
+    uint8_t *got = malloc(4096 * ROWS);
+    int bad = 0;
+    pthread_once(&vips_once, vips_start);
+    if (!rgb || !got || !vips_ok || !grey_is_fast()) {
+        free(rgb);
+        free(got);
+        return -1;
+    }
+    for (uint32_t c0 = 0; c0 < (1u << 24) && bad >= 0; c0 += 4096 * ROWS) {
+        for (uint32_t i = 0; i < 4096 * ROWS; i++)
+            for (int k = 0; k < 3; k++)
+                rgb[3 * i + (uint32_t)k] = (uint8_t)((c0 + i) >> (8 * k));
+        if (grey_rows_vips(rgb, 4096, 0, ROWS, want) != 0) {
+            bad = -1;
+            break;
+        }
+        idp__grey_convert(&grey_tables, rgb, 4096 * ROWS, got);
+        for (uint32_t i = 0; i < 4096 * ROWS; i++)
+            bad += got[i] != want[i];
+    }
+    free(rgb);
+    free(got);
+    return bad;
+}
+
+/* The grey of rows y0..y1 into the plane `out`, as memo_plane() makes
+ * the whole plane, on this thread. */
+static int grey_rows(const uint8_t *rgb, int w, int y0, int y1, uint8_t *out)
+{
+    if (!grey_is_fast())
+        return grey_rows_vips(rgb, w, y0, y1, out);
+    idp__grey_convert(&grey_tables, rgb + (size_t)y0 * (size_t)w * 3,
+                      (size_t)w * (size_t)(y1 - y0),
+                      out + (size_t)y0 * (size_t)w);
+    return 0;
 }
 
 #define GREY_STRIP 64 /* rows of grey made at a time behind the decode */
@@ -1033,22 +1165,17 @@ void idp__grey_memo_free(idp__grey_memo *memo)
 /* The whole image in grey, into memo->plane. */
 static int memo_plane(const idp_image *img, idp__grey_memo *memo)
 {
+    size_t n = (size_t)img->width * (size_t)img->height;
     if (img->grey) { /* made during the decode */
         memo->plane = img->grey;
         memo->borrowed = 1;
         return 0;
     }
-    VipsImage *rgb = wrap(img->pixels, img->width, img->height, 3), *g = NULL;
-    size_t len = 0;
-    if (rgb && vips_colourspace(rgb, &g, VIPS_INTERPRETATION_B_W, NULL) == 0)
-        memo->plane = to_memory(g, &len);
-    if (g)
-        g_object_unref(g);
-    if (rgb)
-        g_object_unref(rgb);
-    if (memo->plane && len == (size_t)img->width * (size_t)img->height)
+    memo->plane = malloc(n ? n : 1);
+    if (memo->plane &&
+        grey_rows(img->pixels, img->width, 0, img->height, memo->plane) == 0)
         return 0;
-    g_free(memo->plane);
+    free(memo->plane);
     memo->plane = NULL;
     return -1;
 }

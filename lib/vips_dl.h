@@ -31,6 +31,7 @@
     X(vips_block_untrusted_set)                                                \
     X(vips_cache_set_max)                                                      \
     X(vips_cast)                                                               \
+    X(vips_col_scRGB2BW_8)                                                     \
     X(vips_colourspace)                                                        \
     X(vips_concurrency_set)                                                    \
     X(vips_copy)                                                               \
@@ -87,6 +88,7 @@ int idp__vips_open(char *why, size_t why_len);
 #define vips_block_untrusted_set      (idp__vips.vips_block_untrusted_set)
 #define vips_cache_set_max            (idp__vips.vips_cache_set_max)
 #define vips_cast                     (idp__vips.vips_cast)
+#define vips_col_scRGB2BW_8           (idp__vips.vips_col_scRGB2BW_8)
 #define vips_colourspace              (idp__vips.vips_colourspace)
 #define vips_concurrency_set          (idp__vips.vips_concurrency_set)
 #define vips_copy                     (idp__vips.vips_copy)
