@@ -448,10 +448,12 @@ static void probe_colours(uint8_t *rgb, size_t n)
     for (size_t i = 0; i < n; i++) {
         int v = (int)(i % 256), kind = (int)(i / 256);
         h = (h ^ (uint32_t)i) * 16777619u;
-        for (int c = 0; c < 3; c++)
-            rgb[3 * i + (size_t)c] =
-                kind < 4 ? (uint8_t)(kind == 3 || kind == c ? v : 0)
-                         : (uint8_t)(h >> (8 * c));
+        for (int c = 0; c < 3; c++) {
+            uint32_t code = kind < 4
+                                ? (uint32_t)(kind == 3 || kind == c ? v : 0)
+                                : h >> (8 * c);
+            rgb[3 * i + (size_t)c] = (uint8_t)(code & 255u);
+        }
     }
 }
 
