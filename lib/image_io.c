@@ -420,19 +420,41 @@ static int read_v2y(float v2y[256])
     return len == 256 * 3 * sizeof(float) ? 0 : -1;
 }
 
+/* y moved by `ulps` floats up (> 0) or down. */
+static float ulps_from(float y, int ulps)
+{
+    for (; ulps > 0; ulps--)
+        y = nextafterf(y, 2.0f);
+    for (; ulps < 0; ulps++)
+        y = nextafterf(y, -1.0f);
+    return y;
+}
+
+/* A grey y whose lookup lands exactly on entry i: y x 255 = i, and
+ * 0.2 y + 0.7 y + 0.1 y = y. Tried from i / 255 outwards, 0, +1, -1, +2,
+ * -2 ... floats; -1 when none of 8 is. */
+static int exact_grey(int i, float *y)
+{
+    for (int k = 0; k < 8; k++) {
+        float c = ulps_from((float)i / 255.0f, k % 2 ? (k + 1) / 2 : -k / 2);
+        if (c * 255.0f == (float)i &&
+            (float)(0.2 * c + 0.7 * c + 0.1 * c) == c) {
+            *y = c;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* libvips' linear -> sRGB table, entry i read where the lookup lands
- * exactly on it: a grey y with y x 255 = i (and 0.2 y + 0.7 y + 0.1 y =
- * y), so nothing is interpolated. */
+ * exactly on it, so nothing is interpolated. */
 static int read_lut(int lut[257])
 {
     for (int i = 0; i < 256; i++) {
-        float y = (float)i / 255.0f;
-        int k = 0, g = 0, og = 0;
-        for (; k < 8; k++, y = nextafterf(y, k % 2 ? 2.0f : -1.0f))
-            if (y * 255.0f == (float)i &&
-                (float)(0.2 * y + 0.7 * y + 0.1 * y) == y)
-                break;
-        if (k == 8 || vips_col_scRGB2BW_8(y, y, y, &g, &og) != 0)
+        float y = 0;
+        int g = 0, og = 0;
+        if (exact_grey(i, &y) != 0 ||
+            vips_col_scRGB2BW_8(y, y, y, &g, &og) != 0)
             return -1;
         lut[i] = g;
     }
@@ -461,10 +483,11 @@ static void probe_colours(uint8_t *rgb, size_t n)
 
 static void grey_start(void)
 {
-    uint8_t *rgb = malloc(GREY_PROBE * 4), *want = rgb + GREY_PROBE * 3;
+    uint8_t *rgb = malloc(GREY_PROBE * 4), *want;
     uint8_t got[GREY_PROBE];
     if (!rgb)
         return;
+    want = rgb + GREY_PROBE * 3;
     probe_colours(rgb, GREY_PROBE);
     if (read_v2y(grey_tables.v2y) == 0 && read_lut(grey_tables.lut) == 0 &&
         grey_rows_vips(rgb, GREY_PROBE, 0, 1, want) == 0) {
@@ -485,7 +508,7 @@ static int grey_is_fast(void)
 int idp__grey_check_all(void)
 {
     enum { ROWS = 256 }; /* 2^24 colours: 4096 x 4096, 256 rows a time */
-    uint8_t *rgb = malloc(4096 * ROWS * 4), *want = rgb + 4096 * ROWS * 3;
+    uint8_t *rgb = malloc(4096 * ROWS * 4), *want;
     uint8_t *got = malloc(4096 * ROWS);
     int bad = 0;
     pthread_once(&vips_once, vips_start);
@@ -494,7 +517,8 @@ int idp__grey_check_all(void)
         free(got);
         return -1;
     }
-    for (uint32_t c0 = 0; c0 < (1u << 24) && bad >= 0; c0 += 4096 * ROWS) {
+    want = rgb + 4096 * ROWS * 3;
+    for (uint32_t c0 = 0; c0 < (1u << 24); c0 += 4096 * ROWS) {
         for (uint32_t i = 0; i < 4096 * ROWS; i++)
             for (int k = 0; k < 3; k++)
                 rgb[3 * i + (uint32_t)k] = (uint8_t)((c0 + i) >> (8 * k));
