@@ -28,6 +28,11 @@
  * not fused (no FMA: this file is built for AVX only, and with
  * -ffp-contract=off), so they round as dlib's do.
  *
+ * With AVX-512 the blocks go two at a time: a 16-lane vector holds two
+ * adjacent blocks of 8, each lane still the same sums of its own column
+ * (no lane reads another), so the floats do not change; a last odd block
+ * and the tails stay 8 lanes wide.
+ *
  * Only with AVX, on x86-64 with GCC or Clang; elsewhere, and for planes
  * too small for a tail vector, idp__sep_filter() returns 1 and the
  * caller runs dlib's own function.
@@ -44,7 +49,8 @@
 
 #if HOG_AVX
 
-#define AVX __attribute__((target("avx")))
+#define AVX    __attribute__((target("avx")))
+#define AVX512 __attribute__((target("avx512f")))
 
 /* Blocks of a row in flight at once, and rows whose tails share a pass. */
 #define BLOCKS    4
@@ -178,6 +184,89 @@ static AVX void blocks_row(const float *p, long step, const float *f, long taps,
         put(o + c, block(p + c, step, f, taps), add_to);
 }
 
+/* blocks() sixteen lanes wide: each vector two adjacent blocks of 8. */
+static AVX512 inline void pairs(const float *p, long step, const float *f,
+                                long taps, __m512 v[BLOCKS])
+{
+    __m512 t1[BLOCKS], t2[BLOCKS], t3[BLOCKS];
+    long n = 0;
+    UNROLL
+    for (int b = 0; b < BLOCKS; b++)
+        t1[b] = t2[b] = t3[b] = _mm512_setzero_ps();
+    for (; n < taps - 2; n += 3) {
+        const __m512 f1 = _mm512_set1_ps(f[n]);
+        const __m512 f2 = _mm512_set1_ps(f[n + 1]);
+        const __m512 f3 = _mm512_set1_ps(f[n + 2]);
+        const float *q = p + n * step;
+        UNROLL
+        for (int b = 0; b < BLOCKS; b++) {
+            __m512 a = _mm512_loadu_ps(q + 16 * b);
+            __m512 c = _mm512_loadu_ps(q + step + 16 * b);
+            __m512 d = _mm512_loadu_ps(q + 2 * step + 16 * b);
+            t1[b] = _mm512_add_ps(t1[b], _mm512_mul_ps(a, f1));
+            t2[b] = _mm512_add_ps(t2[b], _mm512_mul_ps(c, f2));
+            t3[b] = _mm512_add_ps(t3[b], _mm512_mul_ps(d, f3));
+        }
+    }
+    for (; n < taps; n++) {
+        const __m512 f1 = _mm512_set1_ps(f[n]);
+        UNROLL
+        for (int b = 0; b < BLOCKS; b++) {
+            __m512 a = _mm512_loadu_ps(p + n * step + 16 * b);
+            t1[b] = _mm512_add_ps(t1[b], _mm512_mul_ps(a, f1));
+        }
+    }
+    UNROLL
+    for (int b = 0; b < BLOCKS; b++)
+        v[b] = _mm512_add_ps(t1[b], _mm512_add_ps(t2[b], t3[b]));
+}
+
+/* block() sixteen lanes wide. */
+static AVX512 inline __m512 pair(const float *p, long step, const float *f,
+                                 long taps)
+{
+    __m512 t1 = _mm512_setzero_ps(), t2 = t1, t3 = t1;
+    long n = 0;
+    for (; n < taps - 2; n += 3) {
+        __m512 a = _mm512_loadu_ps(p + n * step);
+        __m512 b = _mm512_loadu_ps(p + (n + 1) * step);
+        __m512 c = _mm512_loadu_ps(p + (n + 2) * step);
+        t1 = _mm512_add_ps(t1, _mm512_mul_ps(a, _mm512_set1_ps(f[n])));
+        t2 = _mm512_add_ps(t2, _mm512_mul_ps(b, _mm512_set1_ps(f[n + 1])));
+        t3 = _mm512_add_ps(t3, _mm512_mul_ps(c, _mm512_set1_ps(f[n + 2])));
+    }
+    for (; n < taps; n++) {
+        __m512 a = _mm512_loadu_ps(p + n * step);
+        t1 = _mm512_add_ps(t1, _mm512_mul_ps(a, _mm512_set1_ps(f[n])));
+    }
+    return _mm512_add_ps(t1, _mm512_add_ps(t2, t3));
+}
+
+static AVX512 inline void put16(float *o, __m512 v, int add_to)
+{
+    if (add_to)
+        v = _mm512_add_ps(v, _mm512_loadu_ps(o));
+    _mm512_storeu_ps(o, v);
+}
+
+/* blocks_row() with the blocks in pairs. */
+static AVX512 void pairs_row(const float *p, long step, const float *f,
+                             long taps, float *o, long width, int add_to)
+{
+    long c = 0;
+    for (; c + 16 * BLOCKS <= width; c += 16 * BLOCKS) {
+        __m512 v[BLOCKS];
+        pairs(p + c, step, f, taps, v);
+        UNROLL
+        for (int b = 0; b < BLOCKS; b++)
+            put16(o + c + 16 * b, v[b], add_to);
+    }
+    for (; c + 16 <= width; c += 16)
+        put16(o + c, pair(p + c, step, f, taps), add_to);
+    if (c + 8 <= width)
+        put(o + c, block(p + c, step, f, taps), add_to);
+}
+
 /* The tails (outputs [width - width % 8, width)) of rows [0, rows):
  * input row r at in + r * in_stride, output row r at out + r * out_stride.
  * Needs width >= 8: the vector ends at the last output. */
@@ -201,7 +290,10 @@ static AVX void tails(const float *in, long in_stride, long step,
                  single(in + r * in_stride + v0, step, f, taps), keep, add_to);
 }
 
-static AVX void filter_avx(const idp__sep_call *s)
+typedef void (*row_fn)(const float *p, long step, const float *f, long taps,
+                       float *o, long width, int add_to);
+
+static AVX void filter_avx(const idp__sep_call *s, row_fn row)
 {
     const long fr = s->col_taps / 2, fc = s->row_taps / 2;
     const long lr = s->rows - (s->col_taps - 1) / 2;
@@ -211,14 +303,14 @@ static AVX void filter_avx(const idp__sep_call *s)
 
     /* rows: scratch[r][fc + c] from in[r][c + n] */
     for (long r = 0; r < s->rows; r++)
-        blocks_row(s->in + r * stride, 1, s->row_filter, s->row_taps,
-                   s->scratch + r * stride + fc, width, 0);
+        row(s->in + r * stride, 1, s->row_filter, s->row_taps,
+            s->scratch + r * stride + fc, width, 0);
     tails(s->in, stride, 1, s->row_filter, s->row_taps, s->scratch + fc, stride,
           s->rows, width, 0);
     /* columns: out[r][fc + c] from scratch[r - fr + m][fc + c] */
     for (long r = fr; r < lr; r++)
-        blocks_row(s->scratch + (r - fr) * stride + fc, stride, s->col_filter,
-                   s->col_taps, s->out + r * stride + fc, width, s->add_to);
+        row(s->scratch + (r - fr) * stride + fc, stride, s->col_filter,
+            s->col_taps, s->out + r * stride + fc, width, s->add_to);
     tails(s->scratch + fc, stride, stride, s->col_filter, s->col_taps,
           s->out + fr * stride + fc, stride, lr - fr, width, s->add_to);
 }
@@ -243,26 +335,39 @@ static void zero_border(const idp__sep_call *s)
     }
 }
 
-int idp__sep_filter(const idp__sep_call *s)
+int idp__sep_filter_at(const idp__sep_call *s, int lanes)
 {
     /* libgcc's CPU model is filled in by its own constructor; reading it
-     * is a load, and the answer checks that the OS saves AVX state. */
-    if (!__builtin_cpu_supports("avx") || s->row_taps < 1 || s->col_taps < 1 ||
-        s->cols - s->row_taps + 1 < 8 || s->rows - s->col_taps + 1 < 1 ||
-        s->stride < s->cols)
+     * is a load, and the answer checks that the OS saves the AVX (and
+     * AVX-512) state. */
+    int wide = lanes >= 16 && __builtin_cpu_supports("avx512f");
+    if (!__builtin_cpu_supports("avx") || (lanes >= 16 && !wide) ||
+        s->row_taps < 1 || s->col_taps < 1 || s->cols - s->row_taps + 1 < 8 ||
+        s->rows - s->col_taps + 1 < 1 || s->stride < s->cols)
         return 1;
     if (!s->add_to)
         zero_border(s);
-    filter_avx(s);
+    filter_avx(s, wide ? pairs_row : blocks_row);
     return 0;
+}
+
+int idp__sep_filter(const idp__sep_call *s)
+{
+    return idp__sep_filter_at(s, __builtin_cpu_supports("avx512f") ? 16 : 8);
 }
 
 #else
 
-int idp__sep_filter(const idp__sep_call *s)
+int idp__sep_filter_at(const idp__sep_call *s, int lanes)
 {
     (void)s;
+    (void)lanes;
     return 1;
+}
+
+int idp__sep_filter(const idp__sep_call *s)
+{
+    return idp__sep_filter_at(s, 8);
 }
 
 #endif

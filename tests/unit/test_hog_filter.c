@@ -5,7 +5,8 @@
  * of 8 outputs from the first column with three running sums, the rest
  * with one; each product and sum rounded to float on its own. Every
  * output compared to the bit, on random planes of many shapes and taps,
- * both with and without adding to the output. (detect.split compares the
+ * both with and without adding to the output, with AVX and (where the CPU
+ * has it) AVX-512. (detect.split compares the
  * detector built on it with dlib's own detector on real photos.)
  */
 #include "check.h"
@@ -89,7 +90,30 @@ static void reference(const idp__sep_call *s, float *scratch, float *out)
         }
 }
 
-static int shapes, fallbacks;
+static int shapes, fallbacks, wide_shapes, has_wide;
+
+/* The plane filtered with vectors of `lanes` floats (8: AVX, 16:
+ * AVX-512), against the reference. */
+static void compare(const idp__sep_call *t, const float *start, float *ref,
+                    size_t n, int lanes)
+{
+    idp__sep_call s = *t;
+    memcpy(s.out, start, n * sizeof *s.out);
+    if (idp__sep_filter_at(&s, lanes) != 0) {
+        /* only planes narrower than a tail vector are left to dlib */
+        CHECK(lanes == 16 || s.cols - s.row_taps + 1 < 8 ||
+              s.rows - s.col_taps + 1 < 1);
+        fallbacks += lanes == 8;
+        return;
+    }
+    int same = memcmp(s.out, ref, n * sizeof *s.out) == 0;
+    CHECK(same);
+    if (!same)
+        fprintf(stderr, "%ldx%ld taps %ld/%ld add %d, %d lanes: differ\n",
+                s.rows, s.cols, s.row_taps, s.col_taps, s.add_to, lanes);
+    shapes += lanes == 8;
+    wide_shapes += lanes == 16;
+}
 
 static void one(long rows, long cols, long row_taps, long col_taps, int add_to)
 {
@@ -98,10 +122,11 @@ static void one(long rows, long cols, long row_taps, long col_taps, int add_to)
     float *in = malloc(n * sizeof *in), *out = malloc(n * sizeof *out);
     float *ref = malloc(n * sizeof *ref), *scr = malloc(n * sizeof *scr);
     float *scr_ref = malloc(n * sizeof *scr_ref);
+    float *start = malloc(n * sizeof *start);
     float rf[16], cf[16];
     for (size_t i = 0; i < n; i++) {
         in[i] = rnd();
-        out[i] = ref[i] = add_to ? rnd() : 77.0f; /* 77: overwritten */
+        start[i] = ref[i] = add_to ? rnd() : 77.0f; /* 77: overwritten */
     }
     for (int i = 0; i < 16; i++) {
         rf[i] = rnd();
@@ -109,20 +134,10 @@ static void one(long rows, long cols, long row_taps, long col_taps, int add_to)
     }
     idp__sep_call s = {in, out, scr,      rows,     cols,  stride,
                        rf, cf,  row_taps, col_taps, add_to};
-    int done = idp__sep_filter(&s) == 0;
-    if (!done) {
-        /* only planes narrower than a tail vector are left to dlib */
-        CHECK(cols - row_taps + 1 < 8 || rows - col_taps + 1 < 1);
-        fallbacks++;
-    } else {
-        reference(&s, scr_ref, ref);
-        int same = memcmp(out, ref, n * sizeof *out) == 0;
-        CHECK(same);
-        if (!same)
-            fprintf(stderr, "%ldx%ld taps %ld/%ld add %d differ\n", rows, cols,
-                    row_taps, col_taps, add_to);
-        shapes++;
-    }
+    reference(&s, scr_ref, ref);
+    compare(&s, start, ref, n, 8);
+    compare(&s, start, ref, n, 16);
+    free(start);
     free(in);
     free(out);
     free(ref);
@@ -138,6 +153,7 @@ int main(void)
         printf("no AVX here: the detector runs dlib's own filter; skipped\n");
         return 77;
     }
+    has_wide = idp__sep_filter_at(&p, 16) == 0;
     /* the detector's planes: 10 taps, widths 17-90 (every remainder of 8) */
     for (long cols = 10; cols <= 90; cols++)
         for (int add_to = 0; add_to <= 1; add_to++)
@@ -151,7 +167,9 @@ int main(void)
                 one(31, cols, 10, taps[t], add_to);
             }
     one(200, 120, 10, 10, 1);
-    printf("%d shapes compared, %d left to dlib\n", shapes, fallbacks);
+    printf("%d shapes compared (%d also with AVX-512), %d left to dlib\n",
+           shapes, wide_shapes, fallbacks);
     CHECK(shapes > 500);
+    CHECK(!has_wide || wide_shapes == shapes); /* this CPU: both compared */
     return CHECK_DONE();
 }
