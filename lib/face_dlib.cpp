@@ -421,12 +421,13 @@ void fhog_features(const std::vector<float> &hist, int cells_nr, int cells_nc,
 }
 
 /* hog_cells.c's orientation histograms of a grey image with cells of
- * `cell` px, as many as dlib counts (*cells_nr x *cells_nc), into hist:
- * 0 made; 1 not made here (no AVX2); 2 no features to make (cell size 1,
+ * `cell` px, as many as dlib counts (*cells_nr x *cells_nc), into hist,
+ * with vectors of `lanes` floats (0: the widest the CPU has): 0 made; 1
+ * not made here (no such vectors); 2 no features to make (cell size 1,
  * fewer than 3x3 cells): dlib's own code handles those. */
 template <typename image_type>
 int cell_histograms(const image_type &img, int cell, std::vector<float> &hist,
-                    int *cells_nr, int *cells_nc)
+                    int *cells_nr, int *cells_nc, int lanes = 0)
 {
     static_assert(
         std::is_same<typename dlib::image_traits<image_type>::pixel_type,
@@ -440,9 +441,13 @@ int cell_histograms(const image_type &img, int cell, std::vector<float> &hist,
     if (*cells_nr < 3 || *cells_nc < 3)
         return 2;
     hist.assign((size_t)(*cells_nr + 2) * (size_t)(*cells_nc + 2) * 18, 0.0f);
-    return idp__fhog_cells((const uint8_t *)image_data(img), nr, nc,
-                           (size_t)width_step(img), cell, *cells_nr, *cells_nc,
-                           hist.data());
+    if (lanes == 0)
+        return idp__fhog_cells((const uint8_t *)image_data(img), nr, nc,
+                               (size_t)width_step(img), cell, *cells_nr,
+                               *cells_nc, hist.data());
+    return idp__fhog_cells_at((const uint8_t *)image_data(img), nr, nc,
+                              (size_t)width_step(img), cell, *cells_nr,
+                              *cells_nc, hist.data(), lanes);
 }
 
 /* dlib's extract_fhog_features(img, hog, cell, rows_pad, cols_pad) on a
@@ -1032,10 +1037,10 @@ extern "C" long idp__bridge_fhog_check(const uint8_t *grey, int w, int h,
         const grey_view img = {grey, h, w, (long)stride};
         std::vector<float> hist;
         int cells_nr = 0, cells_nc = 0;
-        dlib::array<dlib::array2d<float>> ours, via, theirs;
+        dlib::array<dlib::array2d<float>> ours, wide, via, theirs;
         long differ = 0;
         size_t n = 0;
-        switch (cell_histograms(img, cell, hist, &cells_nr, &cells_nc)) {
+        switch (cell_histograms(img, cell, hist, &cells_nr, &cells_nc, 8)) {
         case 0:
             break;
         case 1:
@@ -1049,6 +1054,12 @@ extern "C" long idp__bridge_fhog_check(const uint8_t *grey, int w, int h,
         if (!same_planes(ours, theirs, &differ, values) ||
             !same_planes(via, theirs, &differ, &n))
             return 1 + differ;
+        /* AVX-512, where the CPU has it */
+        if (cell_histograms(img, cell, hist, &cells_nr, &cells_nc, 16) == 0) {
+            fhog_features(hist, cells_nr, cells_nc, wide, pad, pad);
+            if (!same_planes(wide, theirs, &differ, &n))
+                return 1 + differ;
+        }
         return differ;
     } catch (...) {
         return -2;

@@ -72,8 +72,9 @@ idp_status idp__bridge_landmarks(idp__face_bridge *b, const uint8_t *grey,
 
 /* For tests: the FHOG features of an 8-bit grey image (rows `stride`
  * bytes apart, cells of `cell` px, filter padding `pad` both ways) made
- * from hog_cells.c's histograms, and as the detector gets them, each
- * against dlib's extract_fhog_features(). The number of floats that
+ * from hog_cells.c's histograms (8 lanes, and 16 where the CPU has
+ * AVX-512), and as the detector gets them, each against dlib's
+ * extract_fhog_features(). The number of floats that
  * differ in any bit (*values: how many one comparison covers); -1 when
  * hog_cells.c does not make them here (no AVX2), -2 when dlib threw, -3
  * for bad arguments or too few cells for features. */

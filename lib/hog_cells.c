@@ -24,6 +24,10 @@
  * - the columns after the last block: dlib's scalar loop, with its own
  *   arithmetic (xp in double, floor, vy * vx * v in that order).
  *
+ * With AVX-512 the blocks go in pairs: a 16-lane vector holds two adjacent
+ * blocks, each lane the same operations (the compare gives a mask, the
+ * select is a masked blend); an odd last block stays 8 wide.
+ *
  * Products and sums are not fused (built for AVX2 without FMA, and with
  * -ffp-contract=off). The normalisation pass stays dlib's code
  * (face_dlib.cpp runs it on these histograms). Only on x86-64 with GCC or
@@ -190,11 +194,12 @@ static AVX2 inline void block8(const row_job *r, int x, const votes *v,
     _mm256_storeu_ps(v->w[3] + i, _mm256_mul_ps(_mm256_set1_ps(r->vy0), vx0));
 }
 
-/* The votes of the n_blocks blocks of a row, BLOCKS at a time (the last
- * group padded with repeats of its last block). */
-static AVX2 void row_votes(const row_job *r, int n_blocks, const votes *v)
+/* The votes of blocks [first, n_blocks) of a row, BLOCKS at a time (the
+ * last group padded with repeats of its last block). */
+static AVX2 void row_votes(const row_job *r, int first, int n_blocks,
+                           const votes *v)
 {
-    for (int b0 = 0; b0 < n_blocks; b0 += BLOCKS) {
+    for (int b0 = first; b0 < n_blocks; b0 += BLOCKS) {
         __m256 gx[BLOCKS], gy[BLOCKS], o[BLOCKS];
         for (int b = 0; b < BLOCKS; b++) {
             int blk = b0 + b < n_blocks ? b0 + b : n_blocks - 1;
@@ -208,6 +213,97 @@ static AVX2 void row_votes(const row_job *r, int n_blocks, const votes *v)
     }
 }
 
+#define AVX512 __attribute__((target("avx512f")))
+
+/* pixels8() and the rest for 16 pixels: two adjacent blocks of 8 in one
+ * AVX-512 vector, each lane the same operations as in the 8-lane code
+ * (a compare gives a mask, the select a masked blend). */
+static AVX512 inline __m512 pixels16(const uint8_t *p)
+{
+    return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(
+        _mm_loadu_si128((const __m128i *)(const void *)p)));
+}
+
+static AVX512 inline void orientations16(const __m512 gx[BLOCKS],
+                                         const __m512 gy[BLOCKS],
+                                         __m512 o[BLOCKS])
+{
+    const __m512 minus = _mm512_set1_ps(-1.0f);
+    __m512 best[BLOCKS];
+    for (int b = 0; b < BLOCKS; b++) {
+        best[b] = _mm512_setzero_ps();
+        o[b] = _mm512_setzero_ps();
+    }
+    UNROLL
+    for (int k = 0; k < 9; k++) {
+        const __m512 dx = _mm512_set1_ps(dir_x[k]),
+                     dy = _mm512_set1_ps(dir_y[k]);
+        const __m512 ok = _mm512_set1_ps((float)k);
+        const __m512 ok9 = _mm512_set1_ps((float)(k + 9));
+        for (int b = 0; b < BLOCKS; b++) {
+            __m512 dot = _mm512_add_ps(_mm512_mul_ps(gx[b], dx),
+                                       _mm512_mul_ps(gy[b], dy));
+            __mmask16 gt = _mm512_cmp_ps_mask(dot, best[b], _CMP_GT_OQ);
+            best[b] = _mm512_mask_blend_ps(gt, best[b], dot);
+            dot = _mm512_mul_ps(dot, minus);
+            o[b] = _mm512_mask_blend_ps(gt, o[b], ok);
+            gt = _mm512_cmp_ps_mask(dot, best[b], _CMP_GT_OQ);
+            best[b] = _mm512_mask_blend_ps(gt, best[b], dot);
+            o[b] = _mm512_mask_blend_ps(gt, o[b], ok9);
+        }
+    }
+}
+
+static AVX512 inline void block16(const row_job *r, int x, const votes *v,
+                                  __m512 *gx, __m512 *gy)
+{
+    const uint8_t *p = r->p + x;
+    const __m512 half = _mm512_set1_ps(0.5f);
+    __m512 len, xx, xp, vx0, vx1;
+    __m512i ixp;
+    size_t i = (size_t)x - 1;
+    *gx = _mm512_sub_ps(pixels16(p + 1), pixels16(p - 1));
+    *gy = _mm512_sub_ps(pixels16(p + r->step), pixels16(p - r->step));
+    len = _mm512_add_ps(_mm512_mul_ps(*gx, *gx), _mm512_mul_ps(*gy, *gy));
+    xx = _mm512_cvtepi32_ps(_mm512_add_epi32(
+        _mm512_set1_epi32(x), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+                                                10, 11, 12, 13, 14, 15)));
+    xp = _mm512_add_ps(
+        _mm512_div_ps(_mm512_add_ps(xx, half), _mm512_set1_ps((float)r->cell)),
+        half);
+    ixp = _mm512_cvttps_epi32(xp);
+    vx0 = _mm512_sub_ps(xp, _mm512_cvtepi32_ps(ixp));
+    vx1 = _mm512_sub_ps(_mm512_set1_ps(1.0f), vx0);
+    len = _mm512_sqrt_ps(len);
+    _mm512_storeu_si512((void *)(v->col + i), ixp);
+    vx1 = _mm512_mul_ps(vx1, len);
+    vx0 = _mm512_mul_ps(vx0, len);
+    _mm512_storeu_ps(v->w[0] + i, _mm512_mul_ps(_mm512_set1_ps(r->vy1), vx1));
+    _mm512_storeu_ps(v->w[1] + i, _mm512_mul_ps(_mm512_set1_ps(r->vy0), vx1));
+    _mm512_storeu_ps(v->w[2] + i, _mm512_mul_ps(_mm512_set1_ps(r->vy1), vx0));
+    _mm512_storeu_ps(v->w[3] + i, _mm512_mul_ps(_mm512_set1_ps(r->vy0), vx0));
+}
+
+/* row_votes() for the pairs of blocks (the last group padded with repeats
+ * of its last pair); an odd last block is left to row_votes(). Returns
+ * the blocks done. */
+static AVX512 int row_votes16(const row_job *r, int n_blocks, const votes *v)
+{
+    int n_pairs = n_blocks / 2;
+    for (int b0 = 0; b0 < n_pairs; b0 += BLOCKS) {
+        __m512 gx[BLOCKS], gy[BLOCKS], o[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) {
+            int pr = b0 + b < n_pairs ? b0 + b : n_pairs - 1;
+            block16(r, 1 + 16 * pr, v, &gx[b], &gy[b]);
+        }
+        orientations16(gx, gy, o);
+        for (int b = 0; b < BLOCKS && b0 + b < n_pairs; b++)
+            _mm512_storeu_si512((void *)(v->o + 16 * (size_t)(b0 + b)),
+                                _mm512_cvttps_epi32(o[b]));
+    }
+    return 2 * n_pairs;
+}
+
 /* The row's block votes cast in pixel order, each pixel's four in dlib's
  * order (the same bin gets its votes in the same order). */
 static void cast_votes(const row_job *r, int n_px, const votes *v)
@@ -219,7 +315,7 @@ static void cast_votes(const row_job *r, int n_px, const votes *v)
 
 static AVX2 void all_rows(const uint8_t *img, size_t step, int cell,
                           int visible_nr, int visible_nc, float *hist, long hw,
-                          const votes *v)
+                          const votes *v, int wide)
 {
     /* dlib's blocks: x = 1, 9, ... while x < visible_nc - 7 */
     int n_blocks = visible_nc - 8 > 0 ? (visible_nc - 8 + 7) / 8 : 0;
@@ -235,7 +331,7 @@ static AVX2 void all_rows(const uint8_t *img, size_t step, int cell,
         r.vy1 = (float)(1.0 - r.vy0);
         r.hist = hist;
         r.hw = hw;
-        row_votes(&r, n_blocks, v);
+        row_votes(&r, wide ? row_votes16(&r, n_blocks, v) : 0, n_blocks, v);
         cast_votes(&r, 8 * n_blocks, v);
         for (int x = 1 + 8 * n_blocks; x < visible_nc; x++)
             tail_pixel(&r, x);
@@ -247,6 +343,17 @@ static AVX2 void all_rows(const uint8_t *img, size_t step, int cell,
 int idp__fhog_cells(const uint8_t *img, long rows, long cols, size_t step,
                     int cell, int cells_nr, int cells_nc, float *hist)
 {
+    return idp__fhog_cells_at(img, rows, cols, step, cell, cells_nr, cells_nc,
+                              hist, 16) == 0
+               ? 0
+               : idp__fhog_cells_at(img, rows, cols, step, cell, cells_nr,
+                                    cells_nc, hist, 8);
+}
+
+int idp__fhog_cells_at(const uint8_t *img, long rows, long cols, size_t step,
+                       int cell, int cells_nr, int cells_nc, float *hist,
+                       int lanes)
+{
 #if CELLS_AVX2
     long vr = (long)cells_nr * cell < rows ? (long)cells_nr * cell : rows;
     long vc = (long)cells_nc * cell < cols ? (long)cells_nc * cell : cols;
@@ -254,14 +361,16 @@ int idp__fhog_cells(const uint8_t *img, long rows, long cols, size_t step,
     int *buf;
     votes v;
     if (!img || !hist || cell < 2 || cells_nr < 1 || cells_nc < 1 ||
-        !__builtin_cpu_supports("avx2") || !(buf = malloc(6 * n * sizeof *buf)))
+        (lanes != 8 && lanes != 16) || !__builtin_cpu_supports("avx2") ||
+        (lanes == 16 && !__builtin_cpu_supports("avx512f")) ||
+        !(buf = malloc(6 * n * sizeof *buf)))
         return 1;
     v.o = buf;
     v.col = buf + n;
     for (int k = 0; k < 4; k++)
         v.w[k] = (float *)(void *)(buf + (size_t)(2 + k) * n);
     all_rows(img, step, cell, (int)vr - 1, (int)vc - 1, hist,
-             (long)cells_nc + 2, &v);
+             (long)cells_nc + 2, &v, lanes >= 16);
     free(buf);
     return 0;
 #else
@@ -273,6 +382,7 @@ int idp__fhog_cells(const uint8_t *img, long rows, long cols, size_t step,
     (void)cells_nr;
     (void)cells_nc;
     (void)hist;
+    (void)lanes;
     (void)tail_pixel; /* used only by the AVX2 pass */
     return 1;
 #endif

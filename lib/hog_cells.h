@@ -24,6 +24,13 @@ extern "C" {
 int idp__fhog_cells(const uint8_t *img, long rows, long cols, size_t step,
                     int cell, int cells_nr, int cells_nc, float *hist);
 
+/* The same with vectors of `lanes` floats: 8 (AVX2) or 16 (AVX-512, two
+ * blocks of 8 at once); 1 when the CPU has no such vectors. For the
+ * tests, which compare both; idp__fhog_cells() takes the widest. */
+int idp__fhog_cells_at(const uint8_t *img, long rows, long cols, size_t step,
+                       int cell, int cells_nr, int cells_nc, float *hist,
+                       int lanes);
+
 #ifdef __cplusplus
 }
 #endif
