@@ -72,9 +72,8 @@ void idp__check_sharpness(const idp__check_env *e, idp_check_result *r)
                      v);
 }
 
-static double grey_at(const idp__px *p, int x, int y)
+static double grey_of(const uint8_t *c)
 {
-    const uint8_t *c = idp__px_at(p, x, y);
     return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
 }
 
@@ -96,15 +95,18 @@ static double noise_sigma(const idp__px *p)
     if (!resp)
         return NAN;
     grad = resp + cap;
-    for (int y = 1; y < p->h - 1; y += s)
+    for (int y = 1; y < p->h - 1; y += s) {
+        const uint8_t *rows[3] = {idp__px_at(p, 0, y - 1), idp__px_at(p, 0, y),
+                                  idp__px_at(p, 0, y + 1)};
         for (int x = 1; x < p->w - 1; x += s) {
             double a[9];
             for (int k = 0; k < 9; k++)
-                a[k] = grey_at(p, x + k % 3 - 1, y + k / 3 - 1);
+                a[k] = grey_of(rows[k / 3] + 3 * (x + k % 3 - 1));
             resp[n] = (float)fabs(a[0] - 2 * a[1] + a[2] - 2 * a[3] + 4 * a[4] -
                                   2 * a[5] + a[6] - 2 * a[7] + a[8]);
             grad[n++] = (float)(fabs(a[5] - a[3]) + fabs(a[7] - a[1]));
         }
+    }
     if (n == 0) {
         free(resp);
         return NAN;
@@ -155,24 +157,33 @@ static double blockiness(const idp__px *p)
     int s = sample_step(p);
     double edge = 0, other = 0;
     size_t ne = 0, no = 0;
-    for (int y = 0; y < p->h - 1; y += s)
+    for (int y = 0; y < p->h - 1; y += s) {
+        const uint8_t *c = idp__px_at(p, 0, y);
+        double left = grey_of(c);
         for (int x = 0; x < p->w - 1; x++) {
-            double dx = fabs(grey_at(p, x + 1, y) - grey_at(p, x, y));
+            double right = grey_of(c + 3 * (x + 1)), dx = fabs(right - left);
             int at = (x & 7) == 7;
             edge += at ? dx : 0;
             ne += (size_t)at;
             other += at ? 0 : dx;
             no += !at;
+            left = right;
         }
-    for (int x = 0; x < p->w; x += s)
+    }
+    for (int x = 0; x < p->w; x += s) {
+        const uint8_t *c = idp__px_at(p, x, 0);
+        double up = grey_of(c);
         for (int y = 0; y < p->h - 1; y++) {
-            double dy = fabs(grey_at(p, x, y + 1) - grey_at(p, x, y));
+            double down = grey_of(c + (size_t)(y + 1) * p->stride);
+            double dy = fabs(down - up);
             int at = (y & 7) == 7;
             edge += at ? dy : 0;
             ne += (size_t)at;
             other += at ? 0 : dy;
             no += !at;
+            up = down;
         }
+    }
     if (ne == 0 || no == 0 || other <= 0)
         return NAN;
     return (edge / (double)ne) / (other / (double)no);
