@@ -140,6 +140,19 @@ static void finish(idp__gmm *g, const float *x, size_t n, const int *asg,
     }
 }
 
+/* g->part from the components. */
+static void by_part(idp__gmm *g)
+{
+    memset(g->part, 0, sizeof g->part);
+    for (int j = 0; j < g->k; j++) {
+        for (int d = 0; d < 3; d++)
+            g->part[d][j] = g->mean[j][d];
+        for (int e = 0; e < 6; e++)
+            g->part[3 + e][j] = g->icov[j][e];
+        g->part[9][j] = g->lnorm[j];
+    }
+}
+
 int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k, double var_floor)
 {
     double *dmin;
@@ -159,22 +172,33 @@ int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k, double var_floor)
     start_centres(x, n, k, g->mean, dmin);
     kmeans(x, n, k, g->mean, asg);
     finish(g, x, n, asg, var_floor > 1e-3 ? var_floor : 1e-3);
+    by_part(g);
     free(asg);
     free(dmin);
     return 0;
 }
 
+/* log w_j + log N(x | component j) for all IDP__GMM_MAX places (a fixed
+ * count: one or a few vectors). */
+static IDP__WIDE void component_logs(const double (*restrict t)[IDP__GMM_MAX],
+                                     const float x[3], double *restrict l)
+{
+    const double x0 = x[0], x1 = x[1], x2 = x[2];
+    for (int j = 0; j < IDP__GMM_MAX; j++) {
+        double d0 = x0 - t[0][j], d1 = x1 - t[1][j], d2 = x2 - t[2][j];
+        double q =
+            t[3][j] * d0 * d0 + t[6][j] * d1 * d1 + t[8][j] * d2 * d2 +
+            2 * (t[4][j] * d0 * d1 + t[5][j] * d0 * d2 + t[7][j] * d1 * d2);
+        l[j] = t[9][j] - 0.5 * q;
+    }
+}
+
 double idp__gmm_nll(const idp__gmm *g, const float x[3])
 {
-    double best = -DBL_MAX;
-    for (int j = 0; j < g->k; j++) {
-        const double *m = g->mean[j], *s = g->icov[j];
-        double d0 = x[0] - m[0], d1 = x[1] - m[1], d2 = x[2] - m[2];
-        double q = s[0] * d0 * d0 + s[3] * d1 * d1 + s[5] * d2 * d2 +
-                   2 * (s[1] * d0 * d1 + s[2] * d0 * d2 + s[4] * d1 * d2);
-        double l = g->lnorm[j] - 0.5 * q;
-        if (l > best)
-            best = l;
-    }
+    double l[IDP__GMM_MAX], best = -DBL_MAX;
+    component_logs((const double(*)[IDP__GMM_MAX])g->part, x, l);
+    for (int j = 0; j < g->k; j++)
+        if (l[j] > best)
+            best = l[j];
     return -best;
 }

@@ -16,6 +16,17 @@
 #define IDP__PRINTF(f, a)
 #endif
 
+/* A loop over a fixed number of doubles or floats built also for wider
+ * vectors, the CPU's picked at load time (an ifunc): the same operations
+ * per element, so the same results (C11 mode contracts no product into a
+ * fused multiply-add). Elsewhere the baseline build alone. */
+#if defined(__x86_64__) && defined(__ELF__) &&                                 \
+    (defined(__GNUC__) || defined(__clang__)) && !defined(IDP_NO_CLONES)
+#define IDP__WIDE __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define IDP__WIDE
+#endif
+
 #define IDP__XSTR(x) #x
 #define IDP__STR(x)  IDP__XSTR(x)
 

@@ -126,6 +126,9 @@ typedef struct idp__gmm {
     double mean[IDP__GMM_MAX][3];
     double icov[IDP__GMM_MAX][6]; /* inverse covariance: xx xy xz yy yz zz */
     double lnorm[IDP__GMM_MAX];   /* log w - 1.5 log 2 pi - 0.5 log det */
+    /* the same by part for idp__gmm_nll(): mean 0-2, icov 3-8, lnorm 9;
+     * 0 past k */
+    double part[10][IDP__GMM_MAX];
 } idp__gmm;
 
 /* Fit k components (k <= IDP__GMM_MAX) to n colour samples (3 floats

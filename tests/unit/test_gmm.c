@@ -1,7 +1,9 @@
 /*
  * test_gmm.c - colour mixtures (gmm.c): two well separated clusters are
  * found, each colour is likelier near its own cluster, the density is a
- * normalised Gaussian, and too few samples are refused.
+ * normalised Gaussian, the density is the best component's to the bit
+ * (gmm.c computes it by part, in vectors), and too few samples are
+ * refused.
  */
 #include "check.h"
 #include "segment.h"
@@ -40,6 +42,49 @@ static void test_two_clusters(void)
                log(2) + 1.5 * log(2 * 3.14159265358979 * 26), 0.3);
 }
 
+/* idp__gmm_nll() as the components say, in the order gmm.c computes it
+ * (its vectors must give these doubles to the bit). */
+static double nll_of(const idp__gmm *g, const float x[3])
+{
+    double best = -1e300;
+    for (int j = 0; j < g->k; j++) {
+        const double *m = g->mean[j], *s = g->icov[j];
+        double d0 = x[0] - m[0], d1 = x[1] - m[1], d2 = x[2] - m[2];
+        double q = s[0] * d0 * d0 + s[3] * d1 * d1 + s[5] * d2 * d2 +
+                   2 * (s[1] * d0 * d1 + s[2] * d0 * d2 + s[4] * d1 * d2);
+        double l = g->lnorm[j] - 0.5 * q;
+        best = l > best ? l : best;
+    }
+    return -best;
+}
+
+/* Correlated, unequal clusters (every entry of the inverse covariances
+ * matters), k from 1 to 8: the density of any colour is its best
+ * component's, exactly. */
+static void test_components(void)
+{
+    static float x[3000 * 3];
+    int same = 0, all = 0;
+    for (int k = 1; k <= 8; k++) {
+        idp__gmm g;
+        for (int i = 0; i < 3000; i++) {
+            int c = i % k;
+            double u = 6 * gauss(), v = 3 * gauss();
+            x[i * 3] = (float)(30 * c + u + 0.5 * v);
+            x[i * 3 + 1] = (float)(200 - 20 * c + 0.8 * u - v);
+            x[i * 3 + 2] = (float)(40 + 25 * c - 0.3 * u + 2 * gauss());
+        }
+        CHECK_EQ_INT(idp__gmm_fit(&g, x, 3000, k, 9.0), 0);
+        for (int i = 0; i < 3000; i += 7) {
+            float p[3] = {x[i * 3] + (float)(3 * gauss()), x[i * 3 + 1],
+                          x[i * 3 + 2] - (float)(5 * gauss())};
+            same += idp__gmm_nll(&g, p) == nll_of(&g, p);
+            all++;
+        }
+    }
+    CHECK_EQ_INT(same, all);
+}
+
 static void test_too_few(void)
 {
     float x[3 * 5] = {0};
@@ -52,6 +97,7 @@ static void test_too_few(void)
 int main(void)
 {
     test_two_clusters();
+    test_components();
     test_too_few();
     return CHECK_DONE();
 }
