@@ -191,6 +191,45 @@ static void blur_line(const float *in, float *out, int n, size_t step, int r)
         blur_step(in, out, n, step, r, i, inv, &s, &lo, &hi);
 }
 
+/* Rows at once in rows_of_blur(): their running sums are independent
+ * chains of additions, which a single row leaves waiting on each other. */
+#define BLUR_ROWS 4
+
+/* blur_line() over BLUR_ROWS rows of n (step 1) side by side: each row
+ * has its own sum, window and order of additions, as blur_line() gives
+ * them; only the middle steps are interleaved. */
+static void rows_of_blur(const float *in, float *out, size_t stride, int n,
+                         int r)
+{
+    float s[BLUR_ROWS], inv = 1.0f / (float)(2 * r + 1);
+    int lo[BLUR_ROWS], hi[BLUR_ROWS], i0 = r + 1 < n ? r + 1 : n;
+    for (size_t k = 0; k < BLUR_ROWS; k++) {
+        s[k] = 0;
+        lo[k] = 0;
+        hi[k] = -1;
+        for (int i = 0; i < i0; i++)
+            blur_step(in + k * stride, out + k * stride, n, 1, r, i, inv, &s[k],
+                      &lo[k], &hi[k]);
+    }
+    for (int i = i0; i < n - r; i++)
+        for (size_t k = 0; k < BLUR_ROWS; k++) {
+            const float *row = in + k * stride;
+            s[k] += row[(size_t)(i + r)];
+            s[k] -= row[(size_t)(i - r - 1)];
+            out[k * stride + (size_t)i] = s[k] * inv;
+        }
+    for (size_t k = 0; k < BLUR_ROWS; k++) {
+        int i = n - r > i0 ? n - r : i0;
+        if (n - r > i0) { /* the window the middle steps leave */
+            hi[k] = n - r - 1 + r;
+            lo[k] = n - r - 1 - r;
+        }
+        for (; i < n; i++)
+            blur_step(in + k * stride, out + k * stride, n, 1, r, i, inv, &s[k],
+                      &lo[k], &hi[k]);
+    }
+}
+
 /* blur_line down every column at once, row by row: each column's sum
  * takes the same additions and subtractions in the same order (the same
  * floats), but rows are read in memory order instead of one float per
@@ -225,9 +264,13 @@ static void blur_columns(const float *in, float *out, int w, int h, int r,
 void idp__box_blur(float *p, int w, int h, int r, float *tmp)
 {
     float *sum;
+    int y = 0;
     if (r <= 0)
         return;
-    for (int y = 0; y < h; y++)
+    for (; y + BLUR_ROWS <= h; y += BLUR_ROWS)
+        rows_of_blur(p + (size_t)y * (size_t)w, tmp + (size_t)y * (size_t)w,
+                     (size_t)w, w, r);
+    for (; y < h; y++)
         blur_line(p + (size_t)y * (size_t)w, tmp + (size_t)y * (size_t)w, w, 1,
                   r);
     sum = malloc((size_t)w * sizeof *sum);
