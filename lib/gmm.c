@@ -107,55 +107,48 @@ static double inv3(const double s[6], double o[6])
     return det;
 }
 
-/* Covariances, weights and normalisers of the clusters. */
+/* The components from the clusters (centres c, assignment asg): means,
+ * inverse covariances and normalisers into g->part. */
 static void finish(idp__gmm *g, const float *x, size_t n, const int *asg,
-                   double floor)
+                   const double (*c)[3], double floor)
 {
     double cov[IDP__GMM_MAX][6];
     size_t cnt[IDP__GMM_MAX];
     memset(cov, 0, sizeof cov);
     memset(cnt, 0, sizeof cnt);
+    memset(g->part, 0, sizeof g->part);
     for (size_t i = 0; i < n; i++) {
         int j = asg[i];
-        double d0 = x[i * 3] - g->mean[j][0], d1 = x[i * 3 + 1] - g->mean[j][1];
-        double d2 = x[i * 3 + 2] - g->mean[j][2];
+        double d0 = x[i * 3] - c[j][0], d1 = x[i * 3 + 1] - c[j][1];
+        double d2 = x[i * 3 + 2] - c[j][2];
         double *s = cov[j];
         s[0] += d0 * d0, s[1] += d0 * d1, s[2] += d0 * d2;
         s[3] += d1 * d1, s[4] += d1 * d2, s[5] += d2 * d2;
         cnt[j]++;
     }
     for (int j = 0; j < g->k; j++) {
-        double m = cnt[j] ? (double)cnt[j] : 1, det;
+        double m = cnt[j] ? (double)cnt[j] : 1, det, ic[6];
         double w = ((double)cnt[j] + 0.5) / ((double)n + 0.5 * g->k);
         for (int e = 0; e < 6; e++)
             cov[j][e] /= m;
         cov[j][0] += floor, cov[j][3] += floor, cov[j][5] += floor;
-        det = inv3(cov[j], g->icov[j]);
+        det = inv3(cov[j], ic);
         if (det <= 0) { /* degenerate: isotropic with the floor */
-            memset(g->icov[j], 0, sizeof g->icov[j]);
-            g->icov[j][0] = g->icov[j][3] = g->icov[j][5] = 1 / floor;
+            memset(ic, 0, sizeof ic);
+            ic[0] = ic[3] = ic[5] = 1 / floor;
             det = floor * floor * floor;
         }
-        g->lnorm[j] = log(w) - 1.5 * LOG_2PI - 0.5 * log(det);
-    }
-}
-
-/* g->part from the components. */
-static void by_part(idp__gmm *g)
-{
-    memset(g->part, 0, sizeof g->part);
-    for (int j = 0; j < g->k; j++) {
         for (int d = 0; d < 3; d++)
-            g->part[d][j] = g->mean[j][d];
+            g->part[IDP__GMM_MEAN + d][j] = c[j][d];
         for (int e = 0; e < 6; e++)
-            g->part[3 + e][j] = g->icov[j][e];
-        g->part[9][j] = g->lnorm[j];
+            g->part[IDP__GMM_ICOV + e][j] = ic[e];
+        g->part[IDP__GMM_LNORM][j] = log(w) - 1.5 * LOG_2PI - 0.5 * log(det);
     }
 }
 
 int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k, double var_floor)
 {
-    double *dmin;
+    double centres[IDP__GMM_MAX][3], *dmin;
     int *asg;
     if (k > IDP__GMM_MAX)
         k = IDP__GMM_MAX;
@@ -169,10 +162,10 @@ int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k, double var_floor)
         return -1;
     }
     g->k = k;
-    start_centres(x, n, k, g->mean, dmin);
-    kmeans(x, n, k, g->mean, asg);
-    finish(g, x, n, asg, var_floor > 1e-3 ? var_floor : 1e-3);
-    by_part(g);
+    start_centres(x, n, k, centres, dmin);
+    kmeans(x, n, k, centres, asg);
+    finish(g, x, n, asg, (const double(*)[3])centres,
+           var_floor > 1e-3 ? var_floor : 1e-3);
     free(asg);
     free(dmin);
     return 0;
@@ -184,12 +177,14 @@ static IDP__WIDE void component_logs(const double (*restrict t)[IDP__GMM_MAX],
                                      const float x[3], double *restrict l)
 {
     const double x0 = x[0], x1 = x[1], x2 = x[2];
+    const double(*m)[IDP__GMM_MAX] = t + IDP__GMM_MEAN;
+    const double(*s)[IDP__GMM_MAX] = t + IDP__GMM_ICOV;
     for (int j = 0; j < IDP__GMM_MAX; j++) {
-        double d0 = x0 - t[0][j], d1 = x1 - t[1][j], d2 = x2 - t[2][j];
+        double d0 = x0 - m[0][j], d1 = x1 - m[1][j], d2 = x2 - m[2][j];
         double q =
-            t[3][j] * d0 * d0 + t[6][j] * d1 * d1 + t[8][j] * d2 * d2 +
-            2 * (t[4][j] * d0 * d1 + t[5][j] * d0 * d2 + t[7][j] * d1 * d2);
-        l[j] = t[9][j] - 0.5 * q;
+            s[0][j] * d0 * d0 + s[3][j] * d1 * d1 + s[5][j] * d2 * d2 +
+            2 * (s[1][j] * d0 * d1 + s[2][j] * d0 * d2 + s[4][j] * d1 * d2);
+        l[j] = t[IDP__GMM_LNORM][j] - 0.5 * q;
     }
 }
 

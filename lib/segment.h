@@ -121,14 +121,18 @@ int idp__seg_in_body(const idp__seg_geom *g, double x, double y);
 
 #define IDP__GMM_MAX 8
 
+/* Rows of idp__gmm.part: the mean (3), the inverse covariance (xx xy xz
+ * yy yz zz) and log w - 1.5 log 2 pi - 0.5 log det. */
+#define IDP__GMM_MEAN  0
+#define IDP__GMM_ICOV  3
+#define IDP__GMM_LNORM 9
+#define IDP__GMM_PARTS 10
+
 typedef struct idp__gmm {
     int k;
-    double mean[IDP__GMM_MAX][3];
-    double icov[IDP__GMM_MAX][6]; /* inverse covariance: xx xy xz yy yz zz */
-    double lnorm[IDP__GMM_MAX];   /* log w - 1.5 log 2 pi - 0.5 log det */
-    /* the same by part for idp__gmm_nll(): mean 0-2, icov 3-8, lnorm 9;
-     * 0 past k */
-    double part[10][IDP__GMM_MAX];
+    /* part[row][j]: component j's parameters by part, so that one vector
+     * holds a part of every component (idp__gmm_nll()); 0 past k */
+    double part[IDP__GMM_PARTS][IDP__GMM_MAX];
 } idp__gmm;
 
 /* Fit k components (k <= IDP__GMM_MAX) to n colour samples (3 floats

@@ -33,8 +33,10 @@ static void test_two_clusters(void)
             x[i * 3 + c] = (float)((i % 2 ? a[c] : b[c]) + 5 * gauss());
     CHECK_EQ_INT(idp__gmm_fit(&g, x, 2000, 2, 1.0), 0);
     CHECK_EQ_INT(g.k, 2);
-    CHECK(fabs(g.mean[0][0] - a[0]) < 2 || fabs(g.mean[1][0] - a[0]) < 2);
-    CHECK(fabs(g.mean[0][2] - b[2]) < 2 || fabs(g.mean[1][2] - b[2]) < 2);
+    CHECK(fabs(g.part[IDP__GMM_MEAN][0] - a[0]) < 2 ||
+          fabs(g.part[IDP__GMM_MEAN][1] - a[0]) < 2);
+    CHECK(fabs(g.part[IDP__GMM_MEAN + 2][0] - b[2]) < 2 ||
+          fabs(g.part[IDP__GMM_MEAN + 2][1] - b[2]) < 2);
     CHECK(idp__gmm_nll(&g, a) < idp__gmm_nll(&g, mid) - 20);
     CHECK(idp__gmm_nll(&g, b) < idp__gmm_nll(&g, mid) - 20);
     /* at a centre: -log(0.5 N(0; 26 I)) = log 2 + 1.5 log(2 pi 26) */
@@ -42,17 +44,21 @@ static void test_two_clusters(void)
                log(2) + 1.5 * log(2 * 3.14159265358979 * 26), 0.3);
 }
 
-/* idp__gmm_nll() as the components say, in the order gmm.c computes it
- * (its vectors must give these doubles to the bit). */
+/* idp__gmm_nll() as the components say, one at a time, in the order
+ * gmm.c computes it (its vectors must give these doubles to the bit). */
 static double nll_of(const idp__gmm *g, const float x[3])
 {
     double best = -1e300;
     for (int j = 0; j < g->k; j++) {
-        const double *m = g->mean[j], *s = g->icov[j];
+        double m[3], s[6];
+        for (int d = 0; d < 3; d++)
+            m[d] = g->part[IDP__GMM_MEAN + d][j];
+        for (int e = 0; e < 6; e++)
+            s[e] = g->part[IDP__GMM_ICOV + e][j];
         double d0 = x[0] - m[0], d1 = x[1] - m[1], d2 = x[2] - m[2];
         double q = s[0] * d0 * d0 + s[3] * d1 * d1 + s[5] * d2 * d2 +
                    2 * (s[1] * d0 * d1 + s[2] * d0 * d2 + s[4] * d1 * d2);
-        double l = g->lnorm[j] - 0.5 * q;
+        double l = g->part[IDP__GMM_LNORM][j] - 0.5 * q;
         best = l > best ? l : best;
     }
     return -best;
