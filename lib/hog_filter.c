@@ -340,9 +340,10 @@ int idp__sep_filter_at(const idp__sep_call *s, int lanes)
     /* libgcc's CPU model is filled in by its own constructor; reading it
      * is a load, and the answer checks that the OS saves the AVX (and
      * AVX-512) state. */
-    int wide = lanes >= 16 && __builtin_cpu_supports("avx512f");
-    if (!__builtin_cpu_supports("avx") || (lanes >= 16 && !wide) ||
-        s->row_taps < 1 || s->col_taps < 1 || s->cols - s->row_taps + 1 < 8 ||
+    int wide = lanes == 16;
+    if ((lanes != 8 && lanes != 16) || !__builtin_cpu_supports("avx") ||
+        (wide && !__builtin_cpu_supports("avx512f")) || s->row_taps < 1 ||
+        s->col_taps < 1 || s->cols - s->row_taps + 1 < 8 ||
         s->rows - s->col_taps + 1 < 1 || s->stride < s->cols)
         return 1;
     if (!s->add_to)

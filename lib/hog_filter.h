@@ -28,9 +28,9 @@ typedef struct idp__sep_call {
  * the caller runs dlib's own. */
 int idp__sep_filter(const idp__sep_call *s);
 
-/* The same with vectors of at most `lanes` floats: 8 (AVX) or 16
- * (AVX-512); 1 also when the CPU has no such vectors. For the tests,
- * which compare both. */
+/* The same with vectors of `lanes` floats: 8 (AVX) or 16 (AVX-512, two
+ * blocks of 8 at once); 1 also when the CPU has no such vectors. For the
+ * tests, which compare both; idp__sep_filter() takes the widest. */
 int idp__sep_filter_at(const idp__sep_call *s, int lanes);
 
 #ifdef __cplusplus

@@ -21,7 +21,7 @@
  * per element, so the same results (C11 mode contracts no product into a
  * fused multiply-add). Elsewhere the baseline build alone. */
 #if defined(__x86_64__) && defined(__ELF__) &&                                 \
-    (defined(__GNUC__) || defined(__clang__)) && !defined(IDP_NO_CLONES)
+    (defined(__GNUC__) || defined(__clang__))
 #define IDP__WIDE __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define IDP__WIDE

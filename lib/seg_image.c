@@ -221,8 +221,8 @@ static void rows_of_blur(const float *in, float *out, size_t stride, int n,
     for (size_t k = 0; k < BLUR_ROWS; k++) {
         int i = n - r > i0 ? n - r : i0;
         if (n - r > i0) { /* the window the middle steps leave */
-            hi[k] = n - r - 1 + r;
-            lo[k] = n - r - 1 - r;
+            hi[k] = n - 1;
+            lo[k] = n - 1 - 2 * r;
         }
         for (; i < n; i++)
             blur_step(in + k * stride, out + k * stride, n, 1, r, i, inv, &s[k],
