@@ -1,36 +1,49 @@
 /*
- * maxflow.c - minimum s-t cut by the Boykov-Kolmogorov algorithm
- * (Boykov & Kolmogorov, "An experimental comparison of min-cut/max-flow
- * algorithms for energy minimization in vision", PAMI 2004). Pure C.
+ * maxflow.c - minimum s-t cut of a pixel grid by the Boykov-Kolmogorov
+ * algorithm (Boykov & Kolmogorov, "An experimental comparison of
+ * min-cut/max-flow algorithms for energy minimization in vision", PAMI
+ * 2004). Pure C.
  *
  * Two search trees grow from the source and the sink over arcs with
  * residual capacity; where they touch, the path is augmented; nodes cut
  * off from their tree (orphans) look for a new parent in the same tree
  * (distance and timestamp heuristics) or become free. Integer capacities,
- * so the result is exact. Arcs come in pairs: arc a and its sister a ^ 1.
+ * so the result is exact.
+ *
+ * The graph is a grid whose every node may link to its 8 neighbours, so
+ * arcs are implied, not stored: node p keeps the residual capacities of
+ * its 8 arcs side by side, r_cap[8 p + k], where k is a direction in
+ * `off`; the sister of direction k is k ^ 1. A ring of padding nodes
+ * without capacity surrounds the grid, so every arc has a sister and no
+ * step tests a border.
+ *
+ * The cut read back is the set of nodes reachable from the source in the
+ * residual graph (at the end, the source tree is exactly that set). It is
+ * the same for every maximum flow, so it does not depend on the order in
+ * which the trees grow.
  */
 #include "segment.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define NONE     (-1) /* parent: a free node */
 #define TERMINAL (-2) /* parent: connected to its terminal directly */
 #define ORPHAN   (-3) /* parent: lost, waiting for adoption */
 #define DIST_INF 0x7fffffff
+#define DIRS     8
 
 struct idp__graph {
-    int n, n_cap; /* nodes, node capacity */
-    int m_cap, m; /* arc capacity, arcs used */
+    int w, h;  /* the grid the caller sees */
+    int wp, n; /* padded row length, padded node count */
+    int off[DIRS];
     /* nodes */
-    int *first;      /* first arc out of the node, -1: none */
     int *parent;     /* arc to the parent, or NONE / TERMINAL / ORPHAN */
     int *next_act;   /* active queue link; -1 not queued; self: last */
     int *ts, *dist;  /* timestamp and distance to the terminal */
     int32_t *tr_cap; /* > 0: residual from the source; < 0: to the sink */
     uint8_t *sink;   /* 1: in (or last in) the sink tree */
-    /* arcs */
-    int *head, *next;
-    int32_t *r_cap;
+    int32_t *r_cap;  /* [8 n]: residual capacity of each node's arcs */
     /* state of a run */
     int q_first, q_last; /* active queue */
     int *orph;           /* orphan deque (ring of n + 1) */
@@ -39,48 +52,67 @@ struct idp__graph {
     int64_t flow;
 };
 
-int idp__graph_reset(idp__graph *g, int n)
+/* Arc a = 8 p + k leaves node p towards p + off[k]. */
+static inline int head_of(const idp__graph *g, int a)
 {
-    if (n > g->n_cap)
-        return -1;
-    g->n = n;
-    g->m = 0;
-    g->flow = 0;
-    for (int i = 0; i < n; i++) {
-        g->first[i] = -1;
-        g->tr_cap[i] = 0;
-        g->sink[i] = 0;
-    }
-    return 0;
+    return (a >> 3) + g->off[a & 7];
 }
 
-idp__graph *idp__graph_new(int n, int m)
+static inline int tail_of(int a)
 {
-    idp__graph *g = calloc(1, sizeof *g);
-    size_t nn = (size_t)(n > 0 ? n : 1), na = (size_t)(m > 0 ? m : 1) * 2;
+    return a >> 3;
+}
+
+static inline int sister(const idp__graph *g, int a)
+{
+    return head_of(g, a) * DIRS + ((a & 7) ^ 1);
+}
+
+static int node_of(const idp__graph *g, int x, int y)
+{
+    return (y + 1) * g->wp + x + 1;
+}
+
+static void reset(idp__graph *g)
+{
+    size_t n = (size_t)g->n;
+    memset(g->tr_cap, 0, n * sizeof *g->tr_cap);
+    memset(g->r_cap, 0, n * DIRS * sizeof *g->r_cap);
+    memset(g->sink, 0, n);
+    g->flow = 0;
+}
+
+idp__graph *idp__graph_new(int w, int h)
+{
+    idp__graph *g;
+    size_t n;
+    if (w < 1 || h < 1 || w > 1 << 14 || h > 1 << 14 ||
+        (size_t)(w + 2) * (size_t)(h + 2) > (size_t)1 << 27)
+        return NULL; /* arc numbers must fit an int */
+    g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
-    g->n = g->n_cap = n;
-    g->m_cap = (int)na;
-    g->first = malloc(nn * sizeof(int));
-    g->parent = malloc(nn * sizeof(int));
-    g->next_act = malloc(nn * sizeof(int));
-    g->ts = malloc(nn * sizeof(int));
-    g->dist = malloc(nn * sizeof(int));
-    g->tr_cap = calloc(nn, sizeof(int32_t));
-    g->sink = calloc(nn, 1);
-    g->orph = malloc((nn + 1) * sizeof(int));
-    g->head = malloc(na * sizeof(int));
-    g->next = malloc(na * sizeof(int));
-    g->r_cap = malloc(na * sizeof(int32_t));
-    if (!g->first || !g->parent || !g->next_act || !g->ts || !g->dist ||
-        !g->tr_cap || !g->sink || !g->orph || !g->head || !g->next ||
-        !g->r_cap) {
+    g->w = w;
+    g->h = h;
+    g->wp = w + 2;
+    g->n = (w + 2) * (h + 2);
+    n = (size_t)g->n;
+    int wp = g->wp,
+        off[DIRS] = {1, -1, wp, -wp, wp + 1, -wp - 1, wp - 1, -wp + 1};
+    memcpy(g->off, off, sizeof off);
+    g->parent = malloc(n * sizeof(int));
+    g->next_act = malloc(n * sizeof(int));
+    g->ts = malloc(n * sizeof(int));
+    g->dist = malloc(n * sizeof(int));
+    g->tr_cap = malloc(n * sizeof(int32_t));
+    g->sink = malloc(n);
+    g->orph = malloc((n + 1) * sizeof(int));
+    g->r_cap = malloc(n * DIRS * sizeof(int32_t));
+    if (!g->parent || !g->next_act || !g->ts || !g->dist || !g->tr_cap ||
+        !g->sink || !g->orph || !g->r_cap) {
         idp__graph_free(g);
         return NULL;
     }
-    for (int i = 0; i < n; i++)
-        g->first[i] = -1;
     return g;
 }
 
@@ -89,8 +121,6 @@ void idp__graph_free(idp__graph *g)
     if (!g)
         return;
     free(g->r_cap);
-    free(g->next);
-    free(g->head);
     free(g->orph);
     free(g->sink);
     free(g->tr_cap);
@@ -98,13 +128,12 @@ void idp__graph_free(idp__graph *g)
     free(g->ts);
     free(g->next_act);
     free(g->parent);
-    free(g->first);
     free(g);
 }
 
 /* Only the difference of the two terminal capacities matters to the cut:
  * the common part always flows and is counted at once. */
-void idp__graph_tweights(idp__graph *g, int i, int32_t source, int32_t sink)
+static void add_tweights(idp__graph *g, int i, int32_t source, int32_t sink)
 {
     int32_t t = g->tr_cap[i];
     if (t > 0)
@@ -115,21 +144,50 @@ void idp__graph_tweights(idp__graph *g, int i, int32_t source, int32_t sink)
     g->tr_cap[i] = source - sink;
 }
 
-int idp__graph_edge(idp__graph *g, int i, int j, int32_t cap, int32_t rev)
+/* The weight q between node i and its neighbour in arc slot k; fi, fj:
+ * their fixed labels. Between two free nodes it is an edge; a fixed
+ * node's label pulls a free one through its terminals. */
+static void add_pair(idp__graph *g, int i, int k, int32_t q, int fi, int fj)
 {
-    int a = g->m;
-    if (a + 2 > g->m_cap)
-        return -1;
-    g->head[a] = j;
-    g->next[a] = g->first[i];
-    g->first[i] = a;
-    g->r_cap[a] = cap;
-    g->head[a + 1] = i;
-    g->next[a + 1] = g->first[j];
-    g->first[j] = a + 1;
-    g->r_cap[a + 1] = rev;
-    g->m = a + 2;
-    return 0;
+    int a = i * DIRS + k;
+    if (!fi && !fj) {
+        g->r_cap[a] = q;
+        g->r_cap[sister(g, a)] = q;
+    } else if (!fi) {
+        add_tweights(g, i, fj == IDP__GRAPH_SOURCE ? q : 0,
+                     fj == IDP__GRAPH_SINK ? q : 0);
+    } else if (!fj) {
+        add_tweights(g, head_of(g, a), fi == IDP__GRAPH_SOURCE ? q : 0,
+                     fi == IDP__GRAPH_SINK ? q : 0);
+    }
+}
+
+void idp__graph_build(idp__graph *g, const int32_t *data, const int32_t *pw,
+                      const uint8_t *fixed)
+{
+    /* E, S, SE and SW: the arc slot, and the neighbour in the caller's grid */
+    static const int slot[4] = {0, 2, 4, 6}, dx[4] = {1, 0, 1, -1},
+                     dy[4] = {0, 1, 1, 1};
+    int W = g->w, H = g->h;
+    reset(g);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            size_t p = (size_t)y * (size_t)W + (size_t)x;
+            if (!fixed[p])
+                add_tweights(g, node_of(g, x, y), data[2 * p], data[2 * p + 1]);
+        }
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            size_t p = (size_t)y * (size_t)W + (size_t)x;
+            for (int d = 0; d < 4; d++) {
+                int32_t q = pw[4 * p + (size_t)d];
+                int nx = x + dx[d], ny = y + dy[d];
+                if (q > 0 && nx >= 0 && nx < W && ny < H)
+                    add_pair(
+                        g, node_of(g, x, y), slot[d], q, fixed[p],
+                        fixed[(size_t)((long)p + dx[d] + (long)dy[d] * W)]);
+            }
+        }
 }
 
 static void set_active(idp__graph *g, int i)
@@ -200,20 +258,20 @@ static void init_trees(idp__graph *g)
 static int grow(idp__graph *g, int i)
 {
     int s = g->sink[i];
-    for (int a = g->first[i]; a >= 0; a = g->next[a]) {
-        int j = g->head[a];
-        if ((s ? g->r_cap[a ^ 1] : g->r_cap[a]) <= 0)
+    for (int a = i * DIRS; a < (i + 1) * DIRS; a++) {
+        int j = head_of(g, a);
+        if ((s ? g->r_cap[sister(g, a)] : g->r_cap[a]) <= 0)
             continue;
         if (g->parent[j] == NONE) {
             g->sink[j] = (uint8_t)s;
-            g->parent[j] = a ^ 1;
+            g->parent[j] = sister(g, a);
             g->ts[j] = g->ts[i];
             g->dist[j] = g->dist[i] + 1;
             set_active(g, j);
         } else if (g->sink[j] != s) {
-            return s ? a ^ 1 : a;
+            return s ? sister(g, a) : a;
         } else if (g->ts[j] <= g->ts[i] && g->dist[j] > g->dist[i]) {
-            g->parent[j] = a ^ 1;
+            g->parent[j] = sister(g, a);
             g->ts[j] = g->ts[i];
             g->dist[j] = g->dist[i] + 1;
         }
@@ -225,21 +283,21 @@ static int grow(idp__graph *g, int i)
 static int32_t bottleneck(const idp__graph *g, int mid)
 {
     int32_t b = g->r_cap[mid];
-    int i = g->head[mid ^ 1];
+    int i = tail_of(mid);
     while (g->parent[i] != TERMINAL) {
         int a = g->parent[i];
-        if (g->r_cap[a ^ 1] < b)
-            b = g->r_cap[a ^ 1];
-        i = g->head[a];
+        if (g->r_cap[sister(g, a)] < b)
+            b = g->r_cap[sister(g, a)];
+        i = head_of(g, a);
     }
     if (g->tr_cap[i] < b)
         b = g->tr_cap[i];
-    i = g->head[mid];
+    i = head_of(g, mid);
     while (g->parent[i] != TERMINAL) {
         int a = g->parent[i];
         if (g->r_cap[a] < b)
             b = g->r_cap[a];
-        i = g->head[a];
+        i = head_of(g, a);
     }
     if (-g->tr_cap[i] < b)
         b = -g->tr_cap[i];
@@ -249,24 +307,24 @@ static int32_t bottleneck(const idp__graph *g, int mid)
 static void augment(idp__graph *g, int mid)
 {
     int32_t b = bottleneck(g, mid);
-    int i = g->head[mid ^ 1];
-    g->r_cap[mid ^ 1] += b;
+    int i = tail_of(mid);
+    g->r_cap[sister(g, mid)] += b;
     g->r_cap[mid] -= b;
     while (g->parent[i] != TERMINAL) { /* source tree: flow parent -> i */
-        int a = g->parent[i], up = g->head[a];
+        int a = g->parent[i], up = head_of(g, a);
         g->r_cap[a] += b;
-        g->r_cap[a ^ 1] -= b;
-        if (g->r_cap[a ^ 1] == 0)
+        g->r_cap[sister(g, a)] -= b;
+        if (g->r_cap[sister(g, a)] == 0)
             orphan_front(g, i);
         i = up;
     }
     g->tr_cap[i] -= b;
     if (g->tr_cap[i] == 0)
         orphan_front(g, i);
-    i = g->head[mid];
+    i = head_of(g, mid);
     while (g->parent[i] != TERMINAL) { /* sink tree: flow i -> parent */
-        int a = g->parent[i], up = g->head[a];
-        g->r_cap[a ^ 1] += b;
+        int a = g->parent[i], up = head_of(g, a);
+        g->r_cap[sister(g, a)] += b;
         g->r_cap[a] -= b;
         if (g->r_cap[a] == 0)
             orphan_front(g, i);
@@ -298,9 +356,9 @@ static int origin_dist(idp__graph *g, int j)
         }
         if (a == ORPHAN || a == NONE)
             return DIST_INF;
-        k = g->head[a];
+        k = head_of(g, a);
     }
-    for (k = j; g->ts[k] != g->time; k = g->head[g->parent[k]]) {
+    for (k = j; g->ts[k] != g->time; k = head_of(g, g->parent[k])) {
         g->ts[k] = g->time;
         g->dist[k] = d--;
     }
@@ -313,13 +371,13 @@ static void free_orphan(idp__graph *g, int i)
 {
     int s = g->sink[i];
     g->parent[i] = NONE;
-    for (int a0 = g->first[i]; a0 >= 0; a0 = g->next[a0]) {
-        int j = g->head[a0], a = g->parent[j];
+    for (int a0 = i * DIRS; a0 < (i + 1) * DIRS; a0++) {
+        int j = head_of(g, a0), a = g->parent[j];
         if (g->sink[j] != s || a == NONE)
             continue;
-        if (s ? g->r_cap[a0] > 0 : g->r_cap[a0 ^ 1] > 0)
+        if (s ? g->r_cap[a0] > 0 : g->r_cap[sister(g, a0)] > 0)
             set_active(g, j);
-        if (a >= 0 && g->head[a] == i)
+        if (a >= 0 && head_of(g, a) == i)
             orphan_rear(g, j);
     }
 }
@@ -327,11 +385,11 @@ static void free_orphan(idp__graph *g, int i)
 static void adopt(idp__graph *g, int i)
 {
     int s = g->sink[i], best = NONE, d_min = DIST_INF;
-    for (int a0 = g->first[i]; a0 >= 0; a0 = g->next[a0]) {
-        int j = g->head[a0], d;
+    for (int a0 = i * DIRS; a0 < (i + 1) * DIRS; a0++) {
+        int j = head_of(g, a0), d;
         /* j may become the parent if flow can go j -> i (source tree) or
          * i -> j (sink tree) */
-        if ((s ? g->r_cap[a0] : g->r_cap[a0 ^ 1]) <= 0)
+        if ((s ? g->r_cap[a0] : g->r_cap[sister(g, a0)]) <= 0)
             continue;
         if (g->sink[j] != s || g->parent[j] == NONE)
             continue;
@@ -385,7 +443,8 @@ int64_t idp__graph_maxflow(idp__graph *g)
     return g->flow;
 }
 
-int idp__graph_source_side(const idp__graph *g, int i)
+int idp__graph_source_side(const idp__graph *g, int x, int y)
 {
+    int i = node_of(g, x, y);
     return g->parent[i] != NONE && !g->sink[i];
 }

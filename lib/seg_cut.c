@@ -56,8 +56,8 @@
 #define TEX_SIGMAS  4.0  /* texture up to this x sigma is plain wall */
 #define TEX_MIN     6.0
 #define TEX_R       2 /* texture window radius, working px */
-#define HARD_FG     1
-#define HARD_BG     2
+#define HARD_FG     IDP__GRAPH_SOURCE
+#define HARD_BG     IDP__GRAPH_SINK
 #define SQRT2       1.4142135623730951
 #define NORM3       1.7 /* |residual| of 3 channels per unit sigma */
 
@@ -394,43 +394,12 @@ static int32_t *pair_weights(const idp__seg_work *w)
     return pw;
 }
 
-/* Add the pairwise term between pixels i and j (weight q). */
-static void pair(idp__graph *g, const int *node, const uint8_t *hard, size_t i,
-                 size_t j, int32_t q)
-{
-    int a = node[i], b = node[j];
-    if (q <= 0 || (a < 0 && b < 0))
-        return;
-    if (a >= 0 && b >= 0) {
-        idp__graph_edge(g, a, b, q, q);
-    } else if (a >= 0) { /* j is hard: its label pulls i */
-        idp__graph_tweights(g, a, hard[j] == HARD_FG ? q : 0,
-                            hard[j] == HARD_BG ? q : 0);
-    } else {
-        idp__graph_tweights(g, b, hard[i] == HARD_FG ? q : 0,
-                            hard[i] == HARD_BG ? q : 0);
-    }
-}
-
-static void add_pairs(const idp__seg_work *w, idp__graph *g, const int *node,
-                      const uint8_t *hard, const int32_t *pw)
-{
-    int W = w->img.w;
-    size_t n = npix(w);
-    for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < 4; k++)
-            if (pw[i * 4 + (size_t)k] > 0)
-                pair(g, node, hard, i,
-                     (size_t)((long)i + nb_dx[k] + (long)nb_dy[k] * W),
-                     pw[i * 4 + (size_t)k]);
-}
-
 /* The data terms of rows y0..y1 as source and sink capacities: person
  * costs d more, so the sink (wall) side is paid d < 0. */
 typedef struct data_job {
     const idp__seg_work *w;
     const cut_models *m;
-    const int *node;
+    const uint8_t *hard;
     int32_t *cap; /* 2 per pixel */
 } data_job;
 
@@ -440,7 +409,7 @@ static void data_rows(void *p, int y0, int y1)
     size_t W = (size_t)j->w->img.w;
     for (size_t i = (size_t)y0 * W; i < (size_t)y1 * W; i++) {
         double d;
-        if (j->node[i] < 0)
+        if (j->hard[i])
             continue;
         d = data_diff(j->w, j->m, i) * QUANT;
         j->cap[2 * i] = d < 0 ? (int32_t)(-d + 0.5) : 0;
@@ -448,28 +417,22 @@ static void data_rows(void *p, int y0, int y1)
     }
 }
 
-/* One cut on graph g (room for every pixel; reset here); `cap`: room
- * for two capacities a pixel. */
+/* One cut on graph g (the working grid; reset here); `cap`: room for
+ * two capacities a pixel. Hard pixels stay out of the graph. */
 static int graph_cut(idp__seg_work *w, const cut_models *m, const uint8_t *hard,
-                     int *node, const int32_t *pw, int32_t *cap, idp__graph *g)
+                     const int32_t *pw, int32_t *cap, idp__graph *g)
 {
-    size_t n = npix(w);
-    int nf = 0;
-    data_job dj = {w, m, node, cap};
-    for (size_t i = 0; i < n; i++)
-        node[i] = hard[i] ? -1 : nf++;
-    if (idp__graph_reset(g, nf) != 0)
-        return -1;
-    idp__par_rows(w->threads, w->img.h, data_rows, &dj);
-    for (size_t i = 0; i < n; i++)
-        if (node[i] >= 0)
-            idp__graph_tweights(g, node[i], cap[2 * i], cap[2 * i + 1]);
-    add_pairs(w, g, node, hard, pw);
-    if (idp__graph_maxflow(g) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        w->label[i] = node[i] >= 0 ? (uint8_t)idp__graph_source_side(g, node[i])
-                                   : hard[i] == HARD_FG;
+    int W = w->img.w, H = w->img.h;
+    data_job dj = {w, m, hard, cap};
+    idp__par_rows(w->threads, H, data_rows, &dj);
+    idp__graph_build(g, cap, pw, hard);
+    idp__graph_maxflow(g);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            size_t i = (size_t)y * (size_t)W + (size_t)x;
+            w->label[i] = hard[i] ? hard[i] == HARD_FG
+                                  : (uint8_t)idp__graph_source_side(g, x, y);
+        }
     return 0;
 }
 
@@ -629,7 +592,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
     idp__par2(w->threads, texture_task, &pr, pair_task, &pr);
     float *tex = pr.tex;
     int32_t *pw = pr.pw;
-    idp__graph *g = idp__graph_new((int)n, 4 * (int)n + 4);
+    idp__graph *g = idp__graph_new(w->img.w, w->img.h);
     cut_models m;
     idp_status st = IDP_E_NOMEM;
     double *log_pr = malloc(n * 2 * sizeof *log_pr);
@@ -648,7 +611,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
         if (fit_models(w, round, &m, use, fg, tmp) != 0)
             goto done;
         hard_labels(w, &m, hard);
-        if (graph_cut(w, &m, hard, tmp, pw, cap, g) != 0)
+        if (graph_cut(w, &m, hard, pw, cap, g) != 0)
             goto done;
     }
     if (drop_islands(w, tmp) != 0 || fill_holes(w, &m, tmp) != 0)

@@ -170,25 +170,33 @@ int idp__wall_fit(const idp__fimg *img, const uint8_t *use, double coef[3][6],
 void idp__wall_stats(const idp__fimg *img, const uint8_t *use,
                      const double *coef, idp_rgb *median, double *spread);
 
-/* ---- graph cut (maxflow.c: Boykov-Kolmogorov) ---- */
+/* ---- graph cut (maxflow.c: Boykov-Kolmogorov on a pixel grid) ---- */
 
 typedef struct idp__graph idp__graph;
 
-/* A graph of n nodes with room for m undirected edges. NULL out of
- * memory. */
-idp__graph *idp__graph_new(int n, int m);
+/* A pixel's label in idp__graph_build(): free, or fixed to a side. */
+enum { IDP__GRAPH_FREE, IDP__GRAPH_SOURCE, IDP__GRAPH_SINK };
+
+/* A graph for a grid of w x h pixels, each linked to its 8 neighbours.
+ * NULL out of memory or when the grid is too large. */
+idp__graph *idp__graph_new(int w, int h);
 void idp__graph_free(idp__graph *g);
-/* Empty the graph for n nodes (n <= the n it was made for), keeping its
- * memory; -1 when n is too large. */
-int idp__graph_reset(idp__graph *g, int n);
-/* Add capacities from the source and to the sink of node i. */
-void idp__graph_tweights(idp__graph *g, int i, int32_t source, int32_t sink);
-/* Edge i - j with capacity cap (i to j) and rev (j to i); -1 when full. */
-int idp__graph_edge(idp__graph *g, int i, int j, int32_t cap, int32_t rev);
-/* The maximum flow (= the minimum cut). Returns -1 out of memory. */
+/* Replace the graph's capacities (pixel p = y w + x):
+ * - data[2 p], data[2 p + 1]: from the source to p and from p to the sink;
+ * - pw[4 p + d]: both ways between p and its neighbour towards the E, S,
+ *   SE and SW (d = 0..3), 0 for none (read only inside the grid);
+ * - fixed[p]: IDP__GRAPH_FREE, or the side p is fixed to. A fixed pixel
+ *   is left out (its data is not read); its weights pull its free
+ *   neighbours towards its side. */
+void idp__graph_build(idp__graph *g, const int32_t *data, const int32_t *pw,
+                      const uint8_t *fixed);
+/* The maximum flow (= the minimum cut, less the weights of fixed pairs). */
 int64_t idp__graph_maxflow(idp__graph *g);
-/* After maxflow: 1 when node i is on the source side of the cut. */
-int idp__graph_source_side(const idp__graph *g, int i);
+/* After maxflow: 1 when free pixel (x, y) is on the source side of the
+ * cut, the side reachable from the source in the residual graph: the
+ * smallest source side of a minimum cut, whatever maximum flow was found.
+ * 0 for a fixed pixel. */
+int idp__graph_source_side(const idp__graph *g, int x, int y);
 
 /* ---- the cut at the working resolution (seg_cut.c) ---- */
 
