@@ -1,6 +1,7 @@
 /*
  * analyse.c - idp_check(): detect, measure the subject, run the rules.
  */
+#include "checks.h"
 #include "face_zones.h"
 #include "idp_internal.h"
 
@@ -155,10 +156,14 @@ static void run_rules(const idp_image *img, const idp_check_options *o,
 {
     idp__check_env env;
     idp__skin_memo skin = {0, 0, {NAN, NAN, NAN}};
+    idp__wall_memo wall;
+    memset(&wall, 0, sizeof wall);
     idp__check_env_of(&env, img, o, r);
     env.skin = &skin;
+    env.wall = &wall;
     env.threads = threads;
     idp__run_checks(&env, r);
+    idp__wall_memo_free(&wall);
 }
 
 idp_status idp__check_measure(idp_ctx *ctx, const idp_image *img,

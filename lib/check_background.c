@@ -12,28 +12,16 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PERSON 128 /* working alpha at or above: the person */
 
-/* The wall as seen: working-grid pixels well away from the person. */
-typedef struct wall_px {
-    uint8_t *far;  /* 1: wall, at least `gap` working px from the person */
-    uint8_t *ring; /* 1: wall within the shadow ring around the person */
-    int ww, wh;
-} wall_px;
-
-static void wall_free(wall_px *w)
-{
-    free(w->far);
-    w->far = w->ring = NULL;
-}
-
 /* Wall masks of the matte: `far` eroded 0.02 H from the person, `ring`
  * the wall within 0.3 IED of the person (the soft edge left out). */
-static int wall_masks(const idp__matte *mt, double ied, wall_px *w)
+static int wall_masks(const idp__matte *mt, double ied, idp__wall_memo *w)
 {
     size_t n = (size_t)mt->ww * (size_t)mt->wh;
-    uint8_t *person = malloc(n), *grown = malloc(n);
+    uint8_t *person = calloc(n, 1), *grown = malloc(n);
     int *tmp = malloc(n * sizeof *tmp);
     int gap = (int)ceil(0.02 * mt->wh),
         r = (int)ceil(0.3 * ied * mt->work_scale);
@@ -83,7 +71,7 @@ static const uint8_t *under(const idp__px *p, const idp__matte *mt, size_t i)
 
 /* Lab of the far wall pixels (3 n floats, malloc'ed) and their median. */
 static float *wall_labs(const idp__px *p, const idp__matte *mt,
-                        const wall_px *w, size_t *n, double med[3])
+                        const idp__wall_memo *w, size_t *n, double med[3])
 {
     size_t all = (size_t)w->ww * (size_t)w->wh;
     float *v = malloc(6 * all * sizeof *v), *tmp;
@@ -108,27 +96,62 @@ static float *wall_labs(const idp__px *p, const idp__matte *mt,
     return v;
 }
 
-/* What the background rules share: the wall's pixels and median. */
+void idp__wall_memo_free(idp__wall_memo *w)
+{
+    free(w->far);
+    free(w->labs);
+    memset(w, 0, sizeof *w);
+}
+
+/* The wall of e's matte: masks, Lab of the far pixels, their median.
+ * 0 out of memory. */
+static int wall_measure(const idp__check_env *e, const idp__px *p,
+                        idp__wall_memo *w)
+{
+    memset(w, 0, sizeof *w);
+    w->done = 1;
+    if (!wall_masks(e->matte, e->m->eye_distance, w))
+        return 0;
+    w->labs = wall_labs(p, e->matte, w, &w->n, w->med);
+    w->ok = w->labs != NULL;
+    return w->ok;
+}
+
+/* What the background rules share: the pixels and the wall, e->wall's
+ * when the check keeps one (measured by the first rule that asks), else
+ * the rule's own. */
 typedef struct bg_env {
     idp__px p;
-    wall_px w;
-    float *labs;
-    size_t n;
-    double med[3];
+    const idp__wall_memo *w;
+    idp__wall_memo own;
 } bg_env;
 
 static void bg_free(bg_env *b)
 {
-    wall_free(&b->w);
-    free(b->labs);
+    idp__wall_memo_free(&b->own);
+}
+
+static const idp__wall_memo *env_wall(const idp__check_env *e, bg_env *b)
+{
+    idp__wall_memo *m = e->wall ? e->wall : &b->own;
+    if (!m->done)
+        (void)wall_measure(e, &b->p, m);
+    return m->ok ? m : NULL;
+}
+
+void idp__env_wall(const idp__check_env *e)
+{
+    bg_env b;
+    memset(&b, 0, sizeof b);
+    if (e->wall && e->matte && e->subject && idp__px_init(&b.p, e->img) == 0)
+        (void)env_wall(e, &b);
 }
 
 /* 1 when the rule can run; else r says why (skip). */
 static int bg_start(const idp__check_env *e, idp_check_result *r, bg_env *b,
                     int final_only)
 {
-    b->labs = NULL;
-    b->w.far = NULL;
+    memset(b, 0, sizeof *b);
     if (final_only && e->mode == IDP_MODE_CAPTURE) {
         idp__res_skip(r, "制作时会换成新背景",
                       "making replaces the background");
@@ -139,10 +162,10 @@ static int bg_start(const idp__check_env *e, idp_check_result *r, bg_env *b,
                       "no pixels or person matte: cannot judge");
         return 0;
     }
-    if (!wall_masks(e->matte, e->m->eye_distance, &b->w))
+    b->w = env_wall(e, b);
+    if (!b->w)
         return 0;
-    b->labs = wall_labs(&b->p, e->matte, &b->w, &b->n, b->med);
-    if (b->n < 50) {
+    if (b->w->n < 50) {
         bg_free(b);
         idp__res_look(r, "几乎看不到背景，需要人工查看",
                       "hardly any background visible: needs a person to look");
@@ -159,12 +182,12 @@ void idp__check_background_uniform(const idp__check_env *e, idp_check_result *r)
     double v;
     if (!bg_start(e, r, &b, 1))
         return;
-    d = malloc(b.n * sizeof *d);
-    for (size_t i = 0; d && i < b.n; i++)
-        d[i] = (float)sqrt(pow(b.labs[3 * i] - b.med[0], 2) +
-                           pow(b.labs[3 * i + 1] - b.med[1], 2) +
-                           pow(b.labs[3 * i + 2] - b.med[2], 2));
-    v = d ? idp__quantile(d, b.n, 0.9) : NAN;
+    d = malloc(b.w->n * sizeof *d);
+    for (size_t i = 0; d && i < b.w->n; i++)
+        d[i] = (float)sqrt(pow(b.w->labs[3 * i] - b.w->med[0], 2) +
+                           pow(b.w->labs[3 * i + 1] - b.w->med[1], 2) +
+                           pow(b.w->labs[3 * i + 2] - b.w->med[2], 2));
+    v = d ? idp__quantile(d, b.w->n, 0.9) : NAN;
     free(d);
     bg_free(&b);
     idp__res(r, idp__grade_high(v, l->bg_uniform_warn, l->bg_uniform_fail), v,
@@ -213,7 +236,7 @@ void idp__check_background_colour(const idp__check_env *e, idp_check_result *r)
     double v;
     if (!bg_start(e, r, &b, 1))
         return;
-    v = nearest_background(e->p, b.med, &k);
+    v = nearest_background(e->p, b.w->med, &k);
     bg_free(&b);
     idp__res(r, idp__grade_high(v, l->bg_colour_warn, l->bg_colour_fail), v,
              "dE00");
@@ -248,14 +271,14 @@ static int same_hue(const double a[3], const double b[3])
  * bends into a large shadow and would hide it. */
 static double shadow_share(const bg_env *b, const idp__matte *mt)
 {
-    size_t n = 0, hit = 0, all = (size_t)b->w.ww * (size_t)b->w.wh;
+    size_t n = 0, hit = 0, all = (size_t)b->w->ww * (size_t)b->w->wh;
     for (size_t i = 0; i < all; i++) {
         double lab[3];
-        if (!b->w.ring[i] || skipped(mt, i))
+        if (!b->w->ring[i] || skipped(mt, i))
             continue;
         idp__px_lab(&b->p, under(&b->p, mt, i), lab);
         n++;
-        hit += b->med[0] - lab[0] > 10 && same_hue(lab, b->med);
+        hit += b->w->med[0] - lab[0] > 10 && same_hue(lab, b->w->med);
     }
     return n ? (double)hit / (double)n : NAN;
 }
@@ -330,7 +353,7 @@ static double clothing_de(const idp__check_env *e, const bg_env *b,
     double d = -INFINITY, t[3];
     *best = -1;
     if (e->mode != IDP_MODE_CAPTURE) {
-        *first = idp__de00(cl, b->med);
+        *first = idp__de00(cl, b->w->med);
         return *first;
     }
     for (int i = 0; i < e->p->n_backgrounds; i++) {

@@ -115,8 +115,8 @@ static void run_some(void *p)
 }
 
 /* What the rules share, measured before they run side by side: the
- * subject's skin colour (else the first rule to ask would write it while
- * another reads it). */
+ * subject's skin colour and the wall (else the first rule to ask would
+ * write them while another reads them). */
 static void shared_first(const idp__check_env *env)
 {
     idp__px p;
@@ -126,6 +126,7 @@ static void shared_first(const idp__check_env *env)
         idp__face_geo_of(env->subject->landmarks, &g);
         (void)idp__env_skin(env, &p, &g, lab);
     }
+    idp__env_wall(env);
 }
 
 /* The rules are independent (each reads the environment and writes its

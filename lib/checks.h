@@ -52,6 +52,23 @@ void idp__check_sharpness(const idp__check_env *e, idp_check_result *r);
 void idp__check_noise(const idp__check_env *e, idp_check_result *r);
 void idp__check_compression(const idp__check_env *e, idp_check_result *r);
 void idp__check_colour_natural(const idp__check_env *e, idp_check_result *r);
+/* The wall the background rules share (check_background.c), measured
+ * once per check into e->wall: working-grid masks of the wall far from the
+ * person (`far`, at least 0.02 H away) and of the ring around it, the Lab
+ * of the far pixels (3 floats each) and their median. */
+typedef struct idp__wall_memo {
+    int done, ok; /* ok 0: out of memory */
+    uint8_t *far, *ring;
+    int ww, wh;
+    float *labs;
+    size_t n;
+    double med[3];
+} idp__wall_memo;
+void idp__wall_memo_free(idp__wall_memo *w);
+/* Measure e->wall now (idp__run_checks, before the rules run side by
+ * side); nothing without e->wall, a matte or a subject. */
+void idp__env_wall(const idp__check_env *e);
+
 void idp__check_background_uniform(const idp__check_env *e,
                                    idp_check_result *r);
 void idp__check_background_colour(const idp__check_env *e, idp_check_result *r);

@@ -355,6 +355,8 @@ typedef struct idp__check_env {
     struct idp__skin_memo *skin; /* the subject's skin colour, measured by
                                     the first rule that asks; NULL: each
                                     asks anew (face_zones.h) */
+    struct idp__wall_memo *wall; /* the wall the background rules read,
+                                    likewise (checks.h) */
     int threads; /* 2: the rules run in two interleaved halves */
 } idp__check_env;
 

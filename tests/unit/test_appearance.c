@@ -10,6 +10,7 @@
 #include "idp_internal.h"
 #include "synth.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,8 +157,8 @@ static int setup(photo *f)
     open_eye(f, 1);
     make_matte(f);
     f->env = (idp__check_env){
-        &f->img, &f->p, IDP_MODE_FINAL, &f->face, 1, &f->face, &f->m,
-        1,       1,     &f->mt,         NULL,     1, NULL,     1};
+        &f->img, &f->p,  IDP_MODE_FINAL, &f->face, 1,    &f->face, &f->m, 1,
+        1,       &f->mt, NULL,           1,        NULL, NULL,     1};
     return 0;
 }
 
@@ -482,6 +483,41 @@ static void test_background(void)
     teardown(&f);
 }
 
+/* The background rules read the wall from e->wall when the check keeps
+ * one: the same results as each measuring its own, and measured once (the
+ * memo ignores pixels painted after it). */
+static void test_wall_memo(void)
+{
+    rule_fn bg[] = {idp__check_background_uniform, idp__check_background_colour,
+                    idp__check_background_shadow, idp__check_clothing_contrast};
+    idp_check_result own[4];
+    idp__wall_memo wall;
+    photo f;
+    if (setup(&f) != 0)
+        return;
+    for (int y = 0; y < H; y++) /* a shadow on the right, as above */
+        for (int x = 0; x < W - 1; x++)
+            if (f.mt.alpha[(y / 2) * (W / 2) + x / 2] == 0 && x > 240 &&
+                x < 440 && y > 80)
+                scale_px(&f, x, y, 0.55);
+    for (int i = 0; i < 4; i++) {
+        run(&f, bg[i]);
+        own[i] = f.r;
+    }
+    memset(&wall, 0, sizeof wall);
+    f.env.wall = &wall;
+    idp__env_wall(&f.env);
+    CHECK(wall.done && wall.ok && wall.n >= 50);
+    fill_rect(&f, 0, 0, W, 40, (const uint8_t[3]){0, 0, 0}); /* not seen */
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ_INT(run(&f, bg[i]), own[i].status);
+        CHECK(f.r.value == own[i].value ||
+              (isnan(f.r.value) && isnan(own[i].value)));
+    }
+    idp__wall_memo_free(&wall);
+    teardown(&f);
+}
+
 static void test_shoulders(void)
 {
     photo f;
@@ -538,6 +574,7 @@ int main(void)
     test_colour_natural();
     test_clothing();
     test_background();
+    test_wall_memo();
     test_shoulders();
     test_no_pixels_skip();
     return CHECK_DONE();
