@@ -14,6 +14,7 @@
 #include "face_dlib.h"
 #include "hog_cells.h"
 #include "hog_filter.h"
+#include "hog_pyramid.h"
 #include "shape_model.h"
 
 #include <dlib/image_processing/frontal_face_detector.h>
@@ -495,6 +496,21 @@ void scan_level(hog_scan &s, const dlib::array<dlib::array2d<float>> &feats,
     }
 }
 
+/* pyramid_down<6>()(in, out): out 5/6 the size, resized by
+ * hog_pyramid.c (the same bytes), or by dlib when that cannot. */
+template <typename image_type>
+void pyramid_down6(const image_type &in, dlib::array2d<unsigned char> &out)
+{
+    const long nr = (long)num_rows(in), nc = (long)num_columns(in);
+    out.set_size((5 * nr) / 6, (5 * nc) / 6);
+    if (out.size() == 0 ||
+        idp__resize_bilinear(static_cast<const uint8_t *>(image_data(in)), nr,
+                             nc, (size_t)width_step(in),
+                             static_cast<uint8_t *>(image_data(out)), out.nr(),
+                             out.nc(), (size_t)width_step(out)) != 0)
+        dlib::pyramid_down<6>()(in, out);
+}
+
 /* Levels [l0, l1): each level image made from the one before, as
  * create_fhog_pyramid makes them (so a run from k > 0 redoes the cheap
  * resizes below k, not the features). */
@@ -502,7 +518,6 @@ template <typename image_type>
 void scan_levels(hog_scan &s, const image_type &img, unsigned long l0,
                  unsigned long l1)
 {
-    dlib::pyramid_down<6> pyr;
     dlib::array<dlib::array2d<float>> feats;
     dlib::array2d<unsigned char> level, next;
     if (l0 == 0 && l1 > 0) {
@@ -511,9 +526,9 @@ void scan_levels(hog_scan &s, const image_type &img, unsigned long l0,
     }
     for (unsigned long l = 1; l < l1; l++) {
         if (l == 1) {
-            pyr(img, level);
+            pyramid_down6(img, level);
         } else {
-            pyr(level, next);
+            pyramid_down6(level, next);
             swap(level, next);
         }
         if (l < l0)
@@ -1059,6 +1074,42 @@ extern "C" long idp__bridge_fhog_check(const uint8_t *grey, int w, int h,
             fhog_features(hist, cells_nr, cells_nc, wide, pad, pad);
             if (!same_planes(wide, theirs, &differ, &n))
                 return 1 + differ;
+        }
+        return differ;
+    } catch (...) {
+        return -2;
+    }
+}
+
+extern "C" long idp__bridge_resize_check(const uint8_t *grey, int w, int h,
+                                         size_t stride, int out_w, int out_h,
+                                         size_t *values) noexcept
+{
+    if (values)
+        *values = 0;
+    try {
+        if (!grey || !values || w < 1 || h < 1 || stride < (size_t)w)
+            return -3;
+        const grey_view img = {grey, h, w, (long)stride};
+        dlib::array2d<unsigned char> theirs, ours;
+        if (out_w < 0 || out_h < 0) {
+            dlib::pyramid_down<6>()(img, theirs);
+        } else {
+            theirs.set_size(out_h, out_w);
+            dlib::resize_image(img, theirs);
+        }
+        long differ = 0;
+        for (int lanes : {1, 16}) {
+            ours.set_size(theirs.nr(), theirs.nc());
+            int st = idp__resize_bilinear_at(
+                grey, h, w, stride, static_cast<uint8_t *>(image_data(ours)),
+                ours.nr(), ours.nc(), (size_t)width_step(ours), lanes);
+            if (st != 0 && lanes == 1)
+                return -1;
+            for (long r = 0; st == 0 && r < ours.nr(); r++)
+                for (long c = 0; c < ours.nc(); c++)
+                    differ += ours[r][c] != theirs[r][c];
+            *values += st == 0 ? (size_t)ours.size() : 0;
         }
         return differ;
     } catch (...) {

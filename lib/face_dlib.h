@@ -81,6 +81,16 @@ idp_status idp__bridge_landmarks(idp__face_bridge *b, const uint8_t *grey,
 long idp__bridge_fhog_check(const uint8_t *grey, int w, int h, size_t stride,
                             int cell, int pad, size_t *values) IDP__NOEXCEPT;
 
+/* For tests: hog_pyramid.c's resize of an 8-bit grey image (rows
+ * `stride` bytes apart) to out_w x out_h (both < 0: pyramid_down<6>'s
+ * size), one column at a time and 16 at once where the CPU has AVX-512,
+ * each against dlib's resize_image() (pyramid_down<6>). The number of
+ * bytes that differ (*values: how many were compared); -1 when
+ * hog_pyramid.c refused, -2 when dlib threw, -3 for bad arguments. */
+long idp__bridge_resize_check(const uint8_t *grey, int w, int h, size_t stride,
+                              int out_w, int out_h,
+                              size_t *values) IDP__NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif
