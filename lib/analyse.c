@@ -157,10 +157,12 @@ static void run_rules(const idp_image *img, const idp_check_options *o,
     idp__check_env env;
     idp__skin_memo skin = {0, 0, {NAN, NAN, NAN}};
     idp__wall_memo wall;
+    idp__light_memo light = {0, 0, NAN, {NAN, NAN}};
     memset(&wall, 0, sizeof wall);
     idp__check_env_of(&env, img, o, r);
     env.skin = &skin;
     env.wall = &wall;
+    env.light = &light;
     env.threads = threads;
     idp__run_checks(&env, r);
     idp__wall_memo_free(&wall);

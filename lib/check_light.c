@@ -49,6 +49,37 @@ static double median_y(const idp__px *p, idp_rect r, const idp_point *lm)
     return m;
 }
 
+static double zone_y(const idp__px *p, const idp__face_geo *g, idp_rect z);
+
+/* The median Y of the lower face (face_exposure, backlight) and of the
+ * two cheeks (face_lighting_even, face_shadow): e->light's when the check
+ * keeps one, measured by the first rule that asks; else the rule's own. */
+static double face_y(const idp__check_env *e, const idp__px *p,
+                     const idp__face_geo *g)
+{
+    idp__light_memo own = {0, 0, NAN, {NAN, NAN}},
+                    *m = e->light ? e->light : &own;
+    if (!m->face_done) {
+        m->face = median_y(p, idp__zone_lower_face(g), g->lm);
+        m->face_done = 1;
+    }
+    return m->face;
+}
+
+static void cheeks_y(const idp__check_env *e, const idp__px *p,
+                     const idp__face_geo *g, double y[2])
+{
+    idp__light_memo own = {0, 0, NAN, {NAN, NAN}},
+                    *m = e->light ? e->light : &own;
+    if (!m->cheeks_done) {
+        m->cheek[0] = zone_y(p, g, idp__zone_cheek(g, 0));
+        m->cheek[1] = zone_y(p, g, idp__zone_cheek(g, 1));
+        m->cheeks_done = 1;
+    }
+    y[0] = m->cheek[0];
+    y[1] = m->cheek[1];
+}
+
 /* Common start: pixels and the subject's geometry, or a skip. */
 static int start(const idp__check_env *e, idp_check_result *r, idp__px *p,
                  idp__face_geo *g)
@@ -72,7 +103,7 @@ void idp__check_face_exposure(const idp__check_env *e, idp_check_result *r)
     double v;
     if (!start(e, r, &p, &g))
         return;
-    v = lstar(median_y(&p, idp__zone_lower_face(&g), g.lm));
+    v = lstar(face_y(e, &p, &g));
     if (!isnan(v) && v > l->exposure_high_warn)
         idp__res(
             r, idp__grade_high(v, l->exposure_high_warn, l->exposure_high_fail),
@@ -115,7 +146,7 @@ void idp__check_backlight(const idp__check_env *e, idp_check_result *r)
                       "no person matte: cannot judge");
         return;
     }
-    face = median_y(&p, idp__zone_lower_face(&g), g.lm);
+    face = face_y(e, &p, &g);
     v = face > 0 ? wall_y(e, &p) / face : NAN;
     idp__res(r, idp__grade_high(v, l->backlight_warn, l->backlight_fail), v,
              "ratio");
@@ -150,11 +181,12 @@ void idp__check_face_lighting_even(const idp__check_env *e, idp_check_result *r)
     const idp_thresholds *l = &e->p->limits;
     idp__px p;
     idp__face_geo g;
-    double yl, yr, v;
+    double y[2], yl, yr, v;
     if (!start(e, r, &p, &g))
         return;
-    yl = zone_y(&p, &g, idp__zone_cheek(&g, 0));
-    yr = zone_y(&p, &g, idp__zone_cheek(&g, 1));
+    cheeks_y(e, &p, &g, y);
+    yl = y[0];
+    yr = y[1];
     v = fmin(yl, yr) > 0 ? fmax(yl, yr) / fmin(yl, yr) : NAN;
     idp__res(r, idp__grade_high(v, l->lighting_warn, l->lighting_fail), v,
              "ratio");
@@ -183,8 +215,7 @@ void idp__check_face_shadow(const idp__check_env *e, idp_check_result *r)
     double y[3], lo, hi, v;
     if (!start(e, r, &p, &g))
         return;
-    y[0] = zone_y(&p, &g, idp__zone_cheek(&g, 0));
-    y[1] = zone_y(&p, &g, idp__zone_cheek(&g, 1));
+    cheeks_y(e, &p, &g, y);
     y[2] = median_y(&p, idp__zone_bridge(&g), g.lm);
     lo = fmin(y[0], fmin(y[1], y[2]));
     hi = fmax(y[0], fmax(y[1], y[2]));
@@ -201,4 +232,16 @@ void idp__check_face_shadow(const idp__check_env *e, idp_check_result *r)
                      "the light of the brightest): move the light so no "
                      "shadow falls on the face",
                      100 * v);
+}
+
+void idp__env_light(const idp__check_env *e)
+{
+    idp__px p;
+    idp__face_geo g;
+    double y[2];
+    if (!e->light || !e->subject || idp__px_init(&p, e->img) != 0)
+        return;
+    idp__face_geo_of(e->subject->landmarks, &g);
+    (void)face_y(e, &p, &g);
+    cheeks_y(e, &p, &g, y);
 }

@@ -115,8 +115,8 @@ static void run_some(void *p)
 }
 
 /* What the rules share, measured before they run side by side: the
- * subject's skin colour and the wall (else the first rule to ask would
- * write them while another reads them). */
+ * subject's skin colour, the wall and the light on the face (else the
+ * first rule to ask would write them while another reads them). */
 static void shared_first(const idp__check_env *env)
 {
     idp__px p;
@@ -127,6 +127,7 @@ static void shared_first(const idp__check_env *env)
         (void)idp__env_skin(env, &p, &g, lab);
     }
     idp__env_wall(env);
+    idp__env_light(env);
 }
 
 /* The rules are independent (each reads the environment and writes its

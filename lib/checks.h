@@ -52,6 +52,17 @@ void idp__check_sharpness(const idp__check_env *e, idp_check_result *r);
 void idp__check_noise(const idp__check_env *e, idp_check_result *r);
 void idp__check_compression(const idp__check_env *e, idp_check_result *r);
 void idp__check_colour_natural(const idp__check_env *e, idp_check_result *r);
+/* The light on the face that check_light.c's rules share, measured once
+ * per check into e->light: the median linear Y of the lower face and of
+ * the two (grown) cheek zones. */
+typedef struct idp__light_memo {
+    int face_done, cheeks_done;
+    double face, cheek[2];
+} idp__light_memo;
+/* Measure e->light now (idp__run_checks, before the rules run side by
+ * side); nothing without e->light or a subject. */
+void idp__env_light(const idp__check_env *e);
+
 /* The wall the background rules share (check_background.c), measured
  * once per check into e->wall: working-grid masks of the wall far from the
  * person (`far`, at least 0.02 H away) and of the ring around it, the Lab

@@ -352,11 +352,12 @@ typedef struct idp__check_env {
     double px; /* file pixels per image pixel (idp_image_shrink): rules
                 * work in image pixels, pixel values are reported in the
                 * file's */
-    struct idp__skin_memo *skin; /* the subject's skin colour, measured by
-                                    the first rule that asks; NULL: each
-                                    asks anew (face_zones.h) */
-    struct idp__wall_memo *wall; /* the wall the background rules read,
-                                    likewise (checks.h) */
+    struct idp__skin_memo *skin;   /* the subject's skin colour, measured by
+                                      the first rule that asks; NULL: each
+                                      asks anew (face_zones.h) */
+    struct idp__wall_memo *wall;   /* the wall the background rules read,
+                                      likewise (checks.h) */
+    struct idp__light_memo *light; /* the face's light, likewise */
     int threads; /* 2: the rules run in two interleaved halves */
 } idp__check_env;
 

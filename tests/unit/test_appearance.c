@@ -158,7 +158,7 @@ static int setup(photo *f)
     make_matte(f);
     f->env = (idp__check_env){
         &f->img, &f->p,  IDP_MODE_FINAL, &f->face, 1,    &f->face, &f->m, 1,
-        1,       &f->mt, NULL,           1,        NULL, NULL,     1};
+        1,       &f->mt, NULL,           1,        NULL, NULL,     NULL,  1};
     return 0;
 }
 
@@ -518,6 +518,40 @@ static void test_wall_memo(void)
     teardown(&f);
 }
 
+/* The light rules read the face's light from e->light likewise: the
+ * same results, measured once (a face painted dark afterwards is not
+ * seen by the memoised measures). */
+static void test_light_memo(void)
+{
+    rule_fn lit[] = {idp__check_face_exposure, idp__check_backlight,
+                     idp__check_face_lighting_even, idp__check_face_shadow};
+    idp_check_result own[4];
+    idp__light_memo light = {0, 0, NAN, {NAN, NAN}};
+    photo f;
+    if (setup(&f) != 0)
+        return;
+    for (int y = 0; y < H; y++) /* the left half of the photo in shade */
+        for (int x = 0; x < W / 2; x++)
+            scale_px(&f, x, y, 0.6);
+    for (int i = 0; i < 4; i++) {
+        run(&f, lit[i]);
+        own[i] = f.r;
+    }
+    f.env.light = &light;
+    idp__env_light(&f.env);
+    CHECK(light.face_done && light.cheeks_done && light.face > 0);
+    for (int i = 0; i < 4; i++) {
+        CHECK_EQ_INT(run(&f, lit[i]), own[i].status);
+        CHECK(f.r.value == own[i].value);
+    }
+    fill_rect(&f, 0, 0, W, H, (const uint8_t[3]){5, 5, 5});
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ_INT(run(&f, lit[i]), own[i].status);
+        CHECK(f.r.value == own[i].value);
+    }
+    teardown(&f);
+}
+
 static void test_shoulders(void)
 {
     photo f;
@@ -575,6 +609,7 @@ int main(void)
     test_clothing();
     test_background();
     test_wall_memo();
+    test_light_memo();
     test_shoulders();
     test_no_pixels_skip();
     return CHECK_DONE();

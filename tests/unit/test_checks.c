@@ -56,7 +56,7 @@ static void setup(fixture *f)
     f->m.scale = 1;
     f->env = (idp__check_env){
         &f->img, &f->p, IDP_MODE_FINAL, f->faces, 1,    &f->faces[0], &f->m, 1,
-        1,       NULL,  &f->plan,       1,        NULL, NULL,         1};
+        1,       NULL,  &f->plan,       1,        NULL, NULL,         NULL,  1};
     if (idp__report_new("photo.jpg", &o, &f->r) != IDP_OK)
         abort();
 }
