@@ -52,6 +52,7 @@ void idp__check_sharpness(const idp__check_env *e, idp_check_result *r);
 void idp__check_noise(const idp__check_env *e, idp_check_result *r);
 void idp__check_compression(const idp__check_env *e, idp_check_result *r);
 void idp__check_colour_natural(const idp__check_env *e, idp_check_result *r);
+
 /* The light on the face that check_light.c's rules share, measured once
  * per check into e->light: the median linear Y of the lower face and of
  * the two (grown) cheek zones. */

@@ -144,6 +144,8 @@ static void add_tweights(idp__graph *g, int i, int32_t source, int32_t sink)
     g->tr_cap[i] = source - sink;
 }
 
+const int idp__graph_dx[4] = {1, 0, 1, -1}, idp__graph_dy[4] = {0, 1, 1, 1};
+
 /* The weight q between node i and its neighbour in arc slot k; fi, fj:
  * their fixed labels. Between two free nodes it is an edge; a fixed
  * node's label pulls a free one through its terminals. */
@@ -165,9 +167,8 @@ static void add_pair(idp__graph *g, int i, int k, int32_t q, int fi, int fj)
 void idp__graph_build(idp__graph *g, const int32_t *data, const int32_t *pw,
                       const uint8_t *fixed)
 {
-    /* E, S, SE and SW: the arc slot, and the neighbour in the caller's grid */
-    static const int slot[4] = {0, 2, 4, 6}, dx[4] = {1, 0, 1, -1},
-                     dy[4] = {0, 1, 1, 1};
+    static const int slot[4] = {0, 2, 4, 6}; /* E, S, SE, SW's arc slot */
+    const int *dx = idp__graph_dx, *dy = idp__graph_dy;
     int W = g->w, H = g->h;
     reset(g);
     for (int y = 0; y < H; y++)

@@ -354,9 +354,6 @@ static double smooth_beta(const idp__seg_work *w)
     return sum > 0 ? (double)cnt / (2 * sum) : 0;
 }
 
-/* Neighbours of a pixel towards which it holds an edge: E, S, SE, SW. */
-static const int nb_dx[4] = {1, 0, 1, -1}, nb_dy[4] = {0, 1, 1, 1};
-
 #define EXP_BINS 1024 /* table of exp(-z) for z in [0, EXP_MAX) */
 #define EXP_MAX  16.0
 
@@ -379,7 +376,7 @@ static int32_t *pair_weights(const idp__seg_work *w)
         for (int x = 0; x < W; x++) {
             size_t i = (size_t)y * (size_t)W + (size_t)x;
             for (int k = 0; k < 4; k++) {
-                int xx = x + nb_dx[k], yy = y + nb_dy[k];
+                int xx = x + idp__graph_dx[k], yy = y + idp__graph_dy[k];
                 size_t j = (size_t)yy * (size_t)W + (size_t)xx;
                 double z;
                 pw[i * 4 + (size_t)k] = 0;
@@ -419,8 +416,9 @@ static void data_rows(void *p, int y0, int y1)
 
 /* One cut on graph g (the working grid; reset here); `cap`: room for
  * two capacities a pixel. Hard pixels stay out of the graph. */
-static int graph_cut(idp__seg_work *w, const cut_models *m, const uint8_t *hard,
-                     const int32_t *pw, int32_t *cap, idp__graph *g)
+static void graph_cut(idp__seg_work *w, const cut_models *m,
+                      const uint8_t *hard, const int32_t *pw, int32_t *cap,
+                      idp__graph *g)
 {
     int W = w->img.w, H = w->img.h;
     data_job dj = {w, m, hard, cap};
@@ -433,7 +431,6 @@ static int graph_cut(idp__seg_work *w, const cut_models *m, const uint8_t *hard,
             w->label[i] = hard[i] ? hard[i] == HARD_FG
                                   : (uint8_t)idp__graph_source_side(g, x, y);
         }
-    return 0;
 }
 
 typedef struct piece {
@@ -611,8 +608,7 @@ idp_status idp__seg_cut(idp__seg_work *w)
         if (fit_models(w, round, &m, use, fg, tmp) != 0)
             goto done;
         hard_labels(w, &m, hard);
-        if (graph_cut(w, &m, hard, pw, cap, g) != 0)
-            goto done;
+        graph_cut(w, &m, hard, pw, cap, g);
     }
     if (drop_islands(w, tmp) != 0 || fill_holes(w, &m, tmp) != 0)
         goto done;

@@ -174,6 +174,10 @@ void idp__wall_stats(const idp__fimg *img, const uint8_t *use,
 
 typedef struct idp__graph idp__graph;
 
+/* The neighbours a pixel's weights in idp__graph_build() link it to, d =
+ * 0..3: E, S, SE and SW (x + idp__graph_dx[d], y + idp__graph_dy[d]). */
+extern const int idp__graph_dx[4], idp__graph_dy[4];
+
 /* A pixel's label in idp__graph_build(): free, or fixed to a side. */
 enum { IDP__GRAPH_FREE, IDP__GRAPH_SOURCE, IDP__GRAPH_SINK };
 
