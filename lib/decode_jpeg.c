@@ -12,12 +12,16 @@
  * shrink) as libvips cuts it. The caller checks the rest on libvips'
  * header (8-bit, no ICC profile, upright) and gives the size.
  *
+ * The scan's Huffman decoding is decode_huff.c's where it can take it
+ * (the same coefficients, a quarter of the time less).
+ *
  * Anything else returns 1 and the caller decodes through libvips, which
  * then also gives the error of a broken file: libjpeg's warnings (data
  * cut short, a corrupt segment) end this decode like its errors do, as
  * libvips' fail_on warning ends its own. The library never prints: the
  * messages are dropped.
  */
+#include "decode_huff.h"
 #include "idp_internal.h"
 
 #include <limits.h>
@@ -115,6 +119,7 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
     struct jpeg_decompress_struct c;
     decode_error err;
     uint8_t *volatile spare = NULL;
+    idp__huff *volatile huff = NULL;
     int got_all;
     if (!data || len == 0 || len > ULONG_MAX || w < 1 || h < 1 || shrink < 1 ||
         shrink > 8)
@@ -122,6 +127,7 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
     quiet_errors(&c, &err);
     if (setjmp(err.jump)) { /* also from jpeg_create_decompress */
         jpeg_destroy_decompress(&c);
+        idp__huff_free(huff);
         free(spare);
         return 1;
     }
@@ -138,9 +144,11 @@ int idp__jpeg_decode(const void *data, size_t len, int shrink, int w, int h,
         return 1;
     }
     jpeg_start_decompress(&c);
+    huff = idp__huff_take(&c); /* NULL: libjpeg's own */
     read_rows(&c, out, w, h, spare, done, arg);
     got_all = (int)c.output_scanline >= h;
     jpeg_destroy_decompress(&c);
+    idp__huff_free(huff);
     free(spare);
     return got_all ? 0 : 1;
 }

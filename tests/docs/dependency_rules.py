@@ -33,6 +33,7 @@ THIRD_PARTY = {"vips/": "libvips", "cjson/": "cJSON", "dlib/": "dlib"}
 # gmodule.h is GLib's module loader, part of libvips here: image_io.c
 # loads libvips's HEIF module with it.
 THIRD_PARTY_FILES = {"jpeglib.h": "libjpeg", "jerror.h": "libjpeg",
+                     "jpegint.h": "libjpeg",
                      "png.h": "libpng", "gmodule.h": "libvips"}
 # The compiler's x86 SIMD intrinsics (rule 11).
 COMPILER_FILES = {"immintrin.h": "x86 intrinsics"}
@@ -47,7 +48,8 @@ CONFINED = {
                   "lib/version.c", "tests/"}),
     "libvips": (3, {"lib/image_io.c", "lib/version.c", "lib/vips_dl.c",
                     "lib/vips_dl.h"}),
-    "libjpeg": (10, {"lib/decode_jpeg.c", "lib/encode_jpeg.c", "tests/"}),
+    "libjpeg": (10, {"lib/decode_huff.c", "lib/decode_jpeg.c",
+                     "lib/encode_jpeg.c", "tests/"}),
     "libpng": (10, {"lib/encode_png.c", "tests/"}),
     "x86 intrinsics": (11, {"lib/hog_cells.c", "lib/hog_filter.c",
                             "lib/hog_pyramid.c"}),

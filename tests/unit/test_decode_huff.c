@@ -1,0 +1,401 @@
+/*
+ * test_decode_huff.c - decode_huff.c's Huffman decoding against libjpeg's
+ * own. JPEGs made here by libjpeg: grey and three components; 4:4:4,
+ * 4:2:2, 4:2:0 and 4:4:0; sizes from 1x1; qualities 25 to 100; standard
+ * and optimised tables; restart intervals of 1 and 3 MCUs and of a row;
+ * smooth pictures and noise (long codes, values longer than the fast
+ * table). Each decoded at 1/1, 1/2, 1/4 and 1/8 with libjpeg's decoding
+ * and with ours: ours taken for every sequential scan, the same pixels;
+ * a progressive file left to libjpeg.
+ *
+ * 0xFF fill bytes put in where libjpeg reads past them (before a stuffed
+ * 0xFF 0x00, before each restart marker): ours decodes the file, and to
+ * libjpeg's picture.
+ *
+ * Then the files damaged (bytes of the scan changed, the scan cut short,
+ * a restart marker dropped, renumbered or preceded by a byte, 0xFF 0x00,
+ * 0xFF 0xFF or a marker put in): ours may refuse what libjpeg decodes
+ * (libjpeg-turbo's fast path reads a code that is no code as 0 without a
+ * warning; a byte before a restart marker may go unreported), never the
+ * reverse, and what it decodes is libjpeg's picture (libjpeg's warnings
+ * refuse, as in decode_jpeg.c).
+ */
+#include "check.h"
+#include "decode_huff.h"
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+typedef struct quiet {
+    struct jpeg_error_mgr pub;
+    jmp_buf jump;
+} quiet;
+
+static void on_error(j_common_ptr c)
+{
+    longjmp(((quiet *)c->err)->jump, 1);
+}
+
+static void on_message(j_common_ptr c, int level)
+{
+    if (level < 0) /* a warning refuses, as in decode_jpeg.c */
+        longjmp(((quiet *)c->err)->jump, 1);
+}
+
+static void on_output(j_common_ptr c)
+{
+    (void)c;
+}
+
+static uint32_t rng = 12345;
+
+static unsigned rnd(unsigned n)
+{
+    rng = rng * 1664525u + 1013904223u;
+    return (rng >> 8) % n;
+}
+
+typedef struct spec {
+    int w, h, comps, hs, vs; /* luma sampling factors */
+    int quality, optimise, restart, restart_rows, progressive, noise;
+} spec;
+
+/* A picture: a gradient and a disc, plus noise of amplitude s->noise. */
+static uint8_t *picture(const spec *s)
+{
+    uint8_t *px = malloc((size_t)s->w * (size_t)s->h * (size_t)s->comps);
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++)
+            for (int c = 0; c < s->comps; c++) {
+                int dx = x - s->w / 2, dy = y - s->h / 3;
+                int v = (x * 255) / (s->w > 1 ? s->w : 1) / (c + 1) +
+                        (dx * dx + dy * dy < s->w * s->w / 9 ? 60 : 0);
+                if (s->noise)
+                    v += (int)rnd((unsigned)(2 * s->noise + 1)) - s->noise;
+                px[((size_t)y * (size_t)s->w + (size_t)x) * (size_t)s->comps +
+                   (size_t)c] = (uint8_t)(v < 0     ? 0
+                                          : v > 255 ? 255
+                                                    : v);
+            }
+    return px;
+}
+
+static unsigned char *encode(const spec *s, unsigned long *len)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    unsigned char *out = NULL;
+    uint8_t *px = picture(s);
+    c.err = jpeg_std_error(&err);
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &out, len);
+    c.image_width = (JDIMENSION)s->w;
+    c.image_height = (JDIMENSION)s->h;
+    c.input_components = s->comps;
+    c.in_color_space = s->comps == 3 ? JCS_RGB : JCS_GRAYSCALE;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, s->quality, TRUE);
+    c.comp_info[0].h_samp_factor = s->hs;
+    c.comp_info[0].v_samp_factor = s->vs;
+    c.optimize_coding = s->optimise;
+    c.restart_interval = (unsigned)s->restart;
+    c.restart_in_rows = s->restart_rows;
+    if (s->progressive)
+        jpeg_simple_progression(&c);
+    jpeg_start_compress(&c, TRUE);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row =
+            px + (size_t)c.next_scanline * (size_t)s->w * (size_t)s->comps;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(px);
+    return out;
+}
+
+typedef struct decoded {
+    uint8_t *px; /* NULL: refused */
+    size_t n;
+    int took; /* decode_huff.c decoded the scan */
+} decoded;
+
+/* The file at 1/scale, every row, with ours when `ours`. */
+static decoded decode(const unsigned char *d, unsigned long len, int scale,
+                      int ours)
+{
+    struct jpeg_decompress_struct c;
+    quiet err;
+    decoded r = {NULL, 0, 0};
+    uint8_t *volatile px = NULL;
+    idp__huff *volatile h = NULL;
+    memset(&c, 0, sizeof c);
+    c.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = on_error;
+    err.pub.emit_message = on_message;
+    err.pub.output_message = on_output;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_decompress(&c);
+        idp__huff_free(h);
+        free(px);
+        return r;
+    }
+    jpeg_create_decompress(&c);
+    jpeg_mem_src(&c, d, len);
+    jpeg_read_header(&c, TRUE);
+    c.scale_num = 1;
+    c.scale_denom = (unsigned)scale;
+    jpeg_start_decompress(&c);
+    if (ours)
+        r.took = (h = idp__huff_take(&c)) != NULL;
+    r.n = (size_t)c.output_width * (size_t)c.output_components *
+          (size_t)c.output_height;
+    px = malloc(r.n ? r.n : 1);
+    while (c.output_scanline < c.output_height) {
+        JSAMPROW row = px + (size_t)c.output_scanline * (size_t)c.output_width *
+                                (size_t)c.output_components;
+        jpeg_read_scanlines(&c, &row, 1);
+    }
+    jpeg_destroy_decompress(&c);
+    idp__huff_free(h);
+    r.px = px;
+    return r;
+}
+
+static int same(const decoded *a, const decoded *b)
+{
+    return a->px && b->px && a->n == b->n && memcmp(a->px, b->px, a->n) == 0;
+}
+
+static int n_files, n_decodes, n_taken;
+
+/* Both decodes of a good file at every scale: the same, ours taken
+ * unless progressive. */
+static void check_good(const spec *s, const unsigned char *d, unsigned long len)
+{
+    for (int scale = 1; scale <= 8; scale *= 2) {
+        decoded a = decode(d, len, scale, 0), b = decode(d, len, scale, 1);
+        CHECK(a.px != NULL);
+        CHECK(same(&a, &b));
+        CHECK_EQ_INT(b.took, !s->progressive);
+        if (!same(&a, &b))
+            fprintf(stderr,
+                    "  %dx%d comps %d %dx%d q%d opt %d rst %d/%d "
+                    "noise %d at 1/%d\n",
+                    s->w, s->h, s->comps, s->hs, s->vs, s->quality, s->optimise,
+                    s->restart, s->restart_rows, s->noise, scale);
+        n_decodes++;
+        n_taken += b.took;
+        free(a.px);
+        free(b.px);
+    }
+}
+
+/* Where the scan's data start: after the SOS segment. */
+static size_t scan_start(const unsigned char *d, unsigned long len)
+{
+    size_t i = 2;
+    while (i + 4 <= len && d[i] == 0xFF) {
+        size_t seg = (size_t)d[i + 2] << 8 | d[i + 3];
+        if (d[i + 1] == 0xDA)
+            return i + 2 + seg;
+        i += 2 + seg;
+    }
+    return 0;
+}
+
+/* The positions of the restart markers (0xFF 0xD0..0xD7) in the scan. */
+static int find_rst(const unsigned char *d, unsigned long len, size_t from,
+                    size_t *at, int max)
+{
+    int n = 0;
+    for (size_t i = from; i + 1 < len && n < max; i++)
+        if (d[i] == 0xFF && d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7)
+            at[n++] = i;
+    return n;
+}
+
+/* What follows an 0xFF put in: a stuffed zero, a fill byte, markers. */
+static const unsigned char markers[] = {0x00, 0x00, 0xFF, 0xFF, 0x01,
+                                        0xD0, 0xD3, 0xD9, 0xC4, 0xDA,
+                                        0xDD, 0xE1, 0xFE};
+
+/* One kind of damage to a copy of the file; its new length. */
+static unsigned long damage(unsigned char *d, unsigned long len, int kind,
+                            size_t from)
+{
+    size_t at[64], span = len - 2 - from, i = from + rnd((unsigned)span);
+    int n_rst = find_rst(d, len, from, at, 64);
+    switch (kind) {
+    case 0: /* bytes of the scan changed */
+        for (int k = 0; k < 1 + (int)rnd(3); k++)
+            d[from + rnd((unsigned)span)] = (unsigned char)rnd(256);
+        return len;
+    case 1: /* cut short, then the EOI */
+        d[i] = 0xFF;
+        d[i + 1] = 0xD9;
+        return (unsigned long)i + 2;
+    case 2: /* 0xFF 0x00, 0xFF 0xFF or a marker put in */
+        memmove(d + i + 2, d + i, len - i);
+        d[i] = 0xFF;
+        d[i + 1] = markers[rnd(sizeof markers)];
+        return len + 2;
+    case 3: /* a restart marker dropped */
+        if (n_rst == 0)
+            return len;
+        i = at[rnd((unsigned)n_rst)];
+        memmove(d + i, d + i + 2, len - i - 2);
+        return len - 2;
+    case 4: /* a restart marker renumbered */
+        if (n_rst)
+            d[at[rnd((unsigned)n_rst)] + 1] = (unsigned char)(0xD0 + rnd(8));
+        return len;
+    default: /* a byte before a restart marker */
+        if (n_rst == 0)
+            return len;
+        i = at[rnd((unsigned)n_rst)];
+        memmove(d + i + 1, d + i, len - i);
+        d[i] = (unsigned char)rnd(255);
+        return len + 1;
+    }
+}
+
+/* The file with 0xFF fill bytes put in where they change nothing: one
+ * more before a stuffed 0xFF 0x00 and before every restart marker
+ * (libjpeg reads 0xFF 0xFF 0x00 as one 0xFF, 0xFF 0xFF 0xD0 as RST0). */
+static unsigned long fill_bytes(const unsigned char *d, unsigned long len,
+                                size_t from, unsigned char *out, int *added)
+{
+    unsigned long n = 0;
+    int stuffed = 0;
+    *added = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i >= from && i + 1 < len && d[i] == 0xFF &&
+            ((d[i + 1] == 0x00 && !stuffed++) ||
+             (d[i + 1] >= 0xD0 && d[i + 1] <= 0xD7))) {
+            out[n++] = 0xFF;
+            ++*added;
+        }
+        out[n++] = d[i];
+    }
+    return n;
+}
+
+static int n_filled;
+
+/* Ours decodes the file with fill bytes as libjpeg decodes the file. */
+static void check_fill(const unsigned char *d, unsigned long len)
+{
+    size_t from = scan_start(d, len);
+    unsigned char *f = malloc(2 * len);
+    int added;
+    unsigned long n = fill_bytes(d, len, from, f, &added);
+    if (from && added) {
+        decoded a = decode(d, len, 1, 0), b = decode(f, n, 1, 1);
+        CHECK(b.took);
+        CHECK(same(&a, &b));
+        n_filled++;
+        free(a.px);
+        free(b.px);
+    }
+    free(f);
+}
+
+static int n_damaged, n_both, n_lib_only, n_none;
+
+/* Damaged copies: ours decodes only what libjpeg decodes, to the same
+ * pixels. */
+static void check_damaged(const unsigned char *d, unsigned long len, int tries)
+{
+    size_t from = scan_start(d, len);
+    unsigned char *copy = malloc(len + 64);
+    if (from == 0 || from + 8 >= len) {
+        free(copy);
+        return;
+    }
+    for (int t = 0; t < tries; t++) {
+        unsigned long n;
+        int scale = 1 << rnd(4);
+        decoded a, b;
+        memcpy(copy, d, len);
+        n = damage(copy, len, (int)rnd(6), from);
+        a = decode(copy, n, scale, 0);
+        b = decode(copy, n, scale, 1);
+        n_damaged++;
+        if (b.px) {
+            CHECK(same(&a, &b));
+            n_both += a.px != NULL;
+        } else {
+            n_lib_only += a.px != NULL;
+            n_none += a.px == NULL;
+        }
+        free(a.px);
+        free(b.px);
+    }
+    free(copy);
+}
+
+static void one(const spec *s, int tries)
+{
+    unsigned long len = 0;
+    unsigned char *d = encode(s, &len);
+    n_files++;
+    check_good(s, d, len);
+    if (!s->progressive)
+        check_fill(d, len);
+    if (!s->progressive && tries > 0)
+        check_damaged(d, len, tries);
+    free(d);
+}
+
+int main(void)
+{
+    static const int sizes[][2] = {{1, 1},   {7, 9},   {16, 16},  {17, 33},
+                                   {64, 48}, {99, 70}, {200, 150}};
+    static const int samp[][3] = {
+        {3, 1, 1}, {3, 2, 1}, {3, 2, 2}, {3, 1, 2}, {1, 1, 1}};
+    static const int quality[] = {25, 75, 92, 100};
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++)
+        for (size_t m = 0; m < sizeof samp / sizeof *samp; m++)
+            for (size_t q = 0; q < sizeof quality / sizeof *quality; q++) {
+                spec s = {sizes[z][0], sizes[z][1], samp[m][0],   samp[m][1],
+                          samp[m][2],  quality[q],  (int)(q & 1), 0,
+                          0,           0,           (int)q * 40};
+                one(&s, 0);
+                s.restart = 1 + (int)(z % 3);
+                one(&s, z >= 4 ? 12 : 0);
+                s.restart = 0;
+                s.restart_rows = 1;
+                s.noise = 120;
+                one(&s, z >= 4 ? 12 : 0);
+            }
+    {
+        spec p = {120, 90, 3, 2, 2, 85, 0, 0, 0, 1, 20};
+        one(&p, 0);
+    }
+    for (int k = 0; k < 60; k++) { /* plain files damaged */
+        spec s = {64 + (int)rnd(150),
+                  48 + (int)rnd(150),
+                  3,
+                  1 + (int)rnd(2),
+                  1 + (int)rnd(2),
+                  40 + (int)rnd(61),
+                  (int)rnd(2),
+                  0,
+                  0,
+                  0,
+                  (int)rnd(100)};
+        one(&s, 10);
+    }
+    printf("%d files, %d decodes the same (%d by decode_huff.c), %d with "
+           "fill bytes; damaged: %d, %d decoded the same by both, %d by "
+           "libjpeg alone, %d by neither\n",
+           n_files, n_decodes, n_taken, n_filled, n_damaged, n_both, n_lib_only,
+           n_none);
+    return CHECK_DONE();
+}
