@@ -280,17 +280,17 @@ static uint8_t *compose(const uint8_t *px, size_t stride, const run *rn, int w,
     size_t n = (size_t)w * (size_t)h;
     uint8_t *rgb = malloc(n * 3), *out = malloc(n * 3);
     float *wall = malloc(n * 3 * sizeof *wall);
-    int ok = rgb && out && wall;
-    for (size_t i = 0; ok && i < n; i++) {
-        double wl[3];
-        int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
-        idp__matte_wall_at(rn->mt, x + 0.5, y + 0.5, wl);
-        for (int c = 0; c < 3; c++) {
-            wall[i * 3 + (size_t)c] = (float)wl[c];
-            rgb[i * 3 + (size_t)c] =
-                px[(size_t)y * stride + (size_t)x * 3 + (size_t)c];
-        }
+    double *u = malloc((size_t)w * sizeof *u);
+    int ok = rgb && out && wall && u;
+    if (ok)
+        idp__matte_wall_cols(rn->mt, 0, 1, w, u);
+    for (int y = 0; ok && y < h; y++) {
+        idp__matte_wall_row(rn->mt, u, w, y + 0.5,
+                            wall + (size_t)y * (size_t)w * 3);
+        memcpy(rgb + (size_t)y * (size_t)w * 3, px + (size_t)y * stride,
+               (size_t)w * 3);
     }
+    free(u);
     if (ok && idp__composite(rgb, rn->alpha, wall, w, h, t, 1, out, NULL) != 0)
         ok = 0;
     free(wall);

@@ -457,9 +457,15 @@ idp_status idp__matte_render(idp_ctx *ctx, const idp__matte *mt,
                              const idp_image *img, idp_rect src, int out_w,
                              int out_h, uint8_t *out);
 
-/* The wall field's colour at input pixel (x, y), clamped to 0..255. */
-void idp__matte_wall_at(const idp__matte *mt, double x, double y,
-                        double rgb[3]);
+/* The wall field's colour along a row of input pixels, clamped to
+ * 0..255: idp__matte_wall_cols() puts the field's column coordinate of
+ * the pixels at x0 + (i + 0.5) sx (i < n) in u, once for every row;
+ * idp__matte_wall_row() the colours of those pixels at input row y in
+ * rgb (3 floats a pixel). */
+void idp__matte_wall_cols(const idp__matte *mt, double x0, double sx, int n,
+                          double *u);
+void idp__matte_wall_row(const idp__matte *mt, const double *u, int n, double y,
+                         float *rgb);
 
 /* ---- two-way parallelism (parallel.c, pthreads) ---- */
 

@@ -83,32 +83,30 @@ typedef struct grid_job {
     const idp__matte *mt;
     idp_rect crop;
     int w, h;
+    const double *u; /* the columns' field coordinate */
     float *wall;
 } grid_job;
 
 static void grid_rows(void *arg, int y0, int y1)
 {
     const grid_job *j = arg;
-    double sx = j->crop.w / j->w, sy = j->crop.h / j->h, c[3];
+    double sy = j->crop.h / j->h;
     for (int y = y0; y < y1; y++)
-        for (int x = 0; x < j->w; x++) {
-            float *p = j->wall + ((size_t)y * (size_t)j->w + (size_t)x) * 3;
-            idp__matte_wall_at(j->mt, j->crop.x + (x + 0.5) * sx,
-                               j->crop.y + (y + 0.5) * sy, c);
-            p[0] = (float)c[0];
-            p[1] = (float)c[1];
-            p[2] = (float)c[2];
-        }
+        idp__matte_wall_row(j->mt, j->u, j->w, j->crop.y + (y + 0.5) * sy,
+                            j->wall + (size_t)y * (size_t)j->w * 3);
 }
 
 /* The old wall's colour at every output pixel, from the wall field. */
 static float *wall_grid(const idp__matte *mt, idp_rect crop, int w, int h,
                         int threads)
 {
-    grid_job j = {mt, crop, w, h, NULL};
-    j.wall = malloc((size_t)w * (size_t)h * 3 * sizeof *j.wall);
-    if (j.wall)
+    double *u = malloc((size_t)w * sizeof *u);
+    grid_job j = {mt, crop, w, h, u, NULL};
+    if (u && (j.wall = malloc((size_t)w * (size_t)h * 3 * sizeof *j.wall))) {
+        idp__matte_wall_cols(mt, crop.x, crop.w / w, w, u);
         idp__par_rows(threads, h, grid_rows, &j);
+    }
+    free(u);
     return j.wall;
 }
 

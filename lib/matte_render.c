@@ -428,12 +428,27 @@ int idp__soft_alpha(const idp__soft_in *in, float *alpha)
     return rc;
 }
 
-void idp__matte_wall_at(const idp__matte *mt, double x, double y, double rgb[3])
+void idp__matte_wall_cols(const idp__matte *mt, double x0, double sx, int n,
+                          double *u)
 {
-    double u = x / mt->img_w, v = y / mt->img_h;
+    for (int i = 0; i < n; i++)
+        u[i] = (x0 + (i + 0.5) * sx) / mt->img_w;
+}
+
+/* idp__wall_eval() term by term, the terms of v alone once a row: the
+ * same products and the same sums in the same order. */
+void idp__matte_wall_row(const idp__matte *mt, const double *u, int n, double y,
+                         float *rgb)
+{
+    double v = y / mt->img_h;
     for (int c = 0; c < 3; c++) {
-        double f = idp__wall_eval(&mt->wall_coef[0][0], c, u, v);
-        rgb[c] = f < 0 ? 0 : f > 255 ? 255 : f;
+        const double *k = &mt->wall_coef[c][0];
+        double kv = k[2] * v, kvv = k[5] * v * v;
+        for (int i = 0; i < n; i++) {
+            double f = k[0] + k[1] * u[i] + kv + k[3] * u[i] * u[i] +
+                       k[4] * u[i] * v + kvv;
+            rgb[3 * i + c] = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+        }
     }
 }
 

@@ -10,6 +10,7 @@
  */
 #include "check.h"
 #include "idp_internal.h"
+#include "segment.h"
 #include "synth.h"
 
 #include <math.h>
@@ -198,6 +199,32 @@ static int at(const result *r, int x, int y)
     return r->a[y * W + x];
 }
 
+/* The wall along rows is idp__wall_eval() at each pixel, clamped, to
+ * the bit (the row hoists the terms of v alone). */
+static void check_wall_row(const idp__matte *mt)
+{
+    idp__matte m = *mt;
+    double u[37];
+    float rgb[37 * 3];
+    int off = 0;
+    m.wall_coef[0][3] = 900; /* curved enough to clamp at both ends */
+    m.wall_coef[1][5] = -700;
+    for (int row = 0; row < 40; row++) {
+        double x0 = -20.0 + row * 3.7, sx = 13.3, y = row * 13.1 - 30;
+        idp__matte_wall_cols(&m, x0, sx, 37, u);
+        idp__matte_wall_row(&m, u, 37, y, rgb);
+        for (int i = 0; i < 37; i++)
+            for (int c = 0; c < 3; c++) {
+                double f = idp__wall_eval(&m.wall_coef[0][0], c,
+                                          (x0 + (i + 0.5) * sx) / m.img_w,
+                                          y / m.img_h);
+                float want = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+                off += memcmp(&want, &rgb[3 * i + c], sizeof want) != 0;
+            }
+    }
+    CHECK_EQ_INT(off, 0);
+}
+
 static void test_plain_wall(void)
 {
     scene s;
@@ -215,15 +242,17 @@ static void test_plain_wall(void)
     CHECK_EQ_INT(at(&r, 200, 80), 0); /* above the hair */
     CHECK_EQ_INT(at(&r, 20, 300), 0); /* beside the neck */
     if (r.mt) {
-        double c[3];
+        double u[2];
+        float c[6];
         CHECK_NEAR(r.mt->crown_y, s.hair_top, 2.5);
         CHECK_EQ_INT(r.mt->crown_cut, 0);
         CHECK(r.mt->wall_spread < 3);
-        idp__matte_wall_at(r.mt, 5, 250, c); /* the field at the left */
-        CHECK_NEAR(c[0], 236, 3);
+        idp__matte_wall_cols(r.mt, -190, 390, 2, u); /* x = 5 and 395 */
+        idp__matte_wall_row(r.mt, u, 2, 250, c);
+        CHECK_NEAR(c[0], 236, 3); /* the field at the left */
         CHECK_NEAR(c[2], 242, 3);
-        idp__matte_wall_at(r.mt, 395, 250, c);
-        CHECK_NEAR(c[0], 236 - 25 * 395.0 / W, 3);
+        CHECK_NEAR(c[3], 236 - 25 * 395.0 / W, 3);
+        check_wall_row(r.mt);
     }
     result_free(&r);
 }
