@@ -64,6 +64,7 @@
 typedef struct soft_buf {
     uint8_t *hm, *dil, *ero, *m, *out; /* out: !hm, then the outer zone */
     int *tmp;
+    int32_t *chamfer;        /* 2 x n: the distances' integer work */
     float *res, *din, *dout; /* distance inside / outside the cut */
     idp__fill bg, fg; /* wall residual and person colour around the band */
 } soft_buf;
@@ -75,6 +76,7 @@ static void soft_free(soft_buf *b)
     free(b->dout);
     free(b->din);
     free(b->res);
+    free(b->chamfer);
     free(b->tmp);
     free(b->out);
     free(b->m);
@@ -92,11 +94,12 @@ static int soft_alloc(soft_buf *b, size_t n)
     b->m = malloc(n);
     b->out = malloc(n);
     b->tmp = malloc(n * sizeof *b->tmp);
+    b->chamfer = malloc(2 * n * sizeof *b->chamfer);
     b->res = malloc(n * 3 * sizeof *b->res);
     b->din = malloc(n * sizeof *b->din);
     b->dout = malloc(n * sizeof *b->dout);
-    if (b->hm && b->dil && b->ero && b->m && b->out && b->tmp && b->res &&
-        b->din && b->dout)
+    if (b->hm && b->dil && b->ero && b->m && b->out && b->tmp && b->chamfer &&
+        b->res && b->din && b->dout)
         return 0;
     soft_free(b);
     return -1;
@@ -354,21 +357,22 @@ static int keep_linked(const idp__soft_in *in, soft_buf *b, float *alpha)
 typedef struct dist_job {
     const uint8_t *mask;
     int w, h;
+    int32_t *tmp;
     float *d;
 } dist_job;
 
 static void dist_task(void *p)
 {
     dist_job *j = p;
-    idp__dist_inside(j->mask, j->w, j->h, j->d);
+    idp__dist_inside(j->mask, j->w, j->h, j->tmp, j->d);
 }
 
 static void zones(const idp__soft_in *in, soft_buf *b)
 {
     size_t n = (size_t)in->w * (size_t)in->h;
     float band = (float)in->band, reach = (float)(in->outer * in->band);
-    dist_job inside = {b->hm, in->w, in->h, b->din};
-    dist_job outside = {b->out, in->w, in->h, b->dout};
+    dist_job inside = {b->hm, in->w, in->h, b->chamfer, b->din};
+    dist_job outside = {b->out, in->w, in->h, b->chamfer + n, b->dout};
     for (size_t i = 0; i < n; i++) {
         b->hm[i] = in->hard[i] >= 0.5f;
         b->out[i] = !b->hm[i];

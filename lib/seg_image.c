@@ -510,53 +510,81 @@ void idp__min_filter(const float *in, float *out, int w, int h, int r,
         min_line(tmp + x, out + x, h, (size_t)w, r);
 }
 
-static float min4(float a, float b, float c, float d)
-{
-    float m = a < b ? a : b, n = c < d ? c : d;
-    return m < n ? m : n;
-}
-
 /* Chamfer (3-4) distance, in pixels, from every pixel where mask != 0 to
  * the nearest pixel where mask == 0; 0 on those. Pixels outside the grid
- * do not count as 0 (the person may fill the frame). */
-void idp__dist_inside(const uint8_t *mask, int w, int h, float *d)
+ * do not count as 0 (the person may fill the frame).
+ *
+ * The sums are of 3s and 4s, so whole numbers: worked in ints (a chain of
+ * integer adds and mins along each row where floats took four times as
+ * long), the same values as floats give. A pixel no 0 reaches stays at
+ * CHAMFER_BIG in floats (1e9 + 3 rounds back to 1e9); the ints grow past
+ * it instead and are brought back to it at the end. Each row first takes
+ * what the row before (after) gives it, a loop over the columns that
+ * vectorises, then runs along itself. */
+#define CHAMFER_BIG 1000000000 /* 1e9, exactly a float */
+
+static inline int32_t min32(int32_t a, int32_t b)
 {
-    const float a = 3, b = 4, big = 1e9f;
-    size_t W = (size_t)w;
-    for (int y = 0; y < h; y++) {
-        const float *up = y > 0 ? d + (size_t)(y - 1) * W : NULL;
-        float *row = d + (size_t)y * W;
+    return a < b ? a : b;
+}
+
+/* The best of what the done row o gives pixel x of row r: o[x] + 3,
+ * o[x - 1] + 4, o[x + 1] + 4 (the edges without the missing neighbour). */
+static inline int32_t given(const int32_t *o, int x, int w)
+{
+    int32_t v = o[x] + 3;
+    if (x > 0)
+        v = min32(v, o[x - 1] + 4);
+    return x + 1 < w ? min32(v, o[x + 1] + 4) : v;
+}
+
+/* Row r gets what row o gives it (`keep`: where that is below what r
+ * has). The inner columns in a loop that vectorises. */
+static IDP__WIDE void from_row(const int32_t *restrict o, int32_t *restrict r,
+                               int w, int keep)
+{
+    int32_t first = given(o, 0, w), last = given(o, w - 1, w);
+    if (keep)
+        for (int x = 1; x < w - 1; x++)
+            r[x] =
+                min32(r[x], min32(o[x] + 3, min32(o[x - 1] + 4, o[x + 1] + 4)));
+    else
+        for (int x = 1; x < w - 1; x++)
+            r[x] = min32(o[x] + 3, min32(o[x - 1] + 4, o[x + 1] + 4));
+    r[0] = keep ? min32(r[0], first) : first;
+    r[w - 1] = keep ? min32(r[w - 1], last) : last;
+}
+
+/* The distances in pixels, the sentinel's ints brought back to it. */
+static IDP__WIDE void to_pixels(const int32_t *restrict tmp, size_t n,
+                                float *restrict d)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = (float)min32(tmp[i], CHAMFER_BIG) / 3.0f;
+}
+
+void idp__dist_inside(const uint8_t *mask, int w, int h, int32_t *tmp, float *d)
+{
+    size_t W = (size_t)w, n = W * (size_t)h;
+    for (int y = 0; y < h; y++) { /* down and to the right */
+        const uint8_t *m = mask + (size_t)y * W;
+        int32_t *r = tmp + (size_t)y * W, left = CHAMFER_BIG;
+        if (y > 0)
+            from_row(r - W, r, w, 0);
         for (int x = 0; x < w; x++) {
-            float v = big;
-            if (!mask[(size_t)y * W + (size_t)x]) {
-                row[x] = 0;
-                continue;
-            }
-            if (x > 0)
-                v = row[x - 1] + a;
-            if (up)
-                v = min4(v, up[x] + a, x > 0 ? up[x - 1] + b : big,
-                         x + 1 < w ? up[x + 1] + b : big);
-            row[x] = v;
+            int32_t v = y > 0 && r[x] < left + 3 ? r[x] : left + 3;
+            left = r[x] = m[x] ? v : 0;
         }
     }
-    for (int y = h - 1; y >= 0; y--) {
-        const float *dn = y + 1 < h ? d + (size_t)(y + 1) * W : NULL;
-        float *row = d + (size_t)y * W;
+    for (int y = h - 1; y >= 0; y--) { /* up and to the left */
+        int32_t *r = tmp + (size_t)y * W, right = CHAMFER_BIG;
+        if (y + 1 < h)
+            from_row(r + W, r, w, 1);
         for (int x = w - 1; x >= 0; x--) {
-            float v = row[x];
-            if (v == 0)
-                continue;
-            if (x + 1 < w)
-                v = v < row[x + 1] + a ? v : row[x + 1] + a;
-            if (dn)
-                v = min4(v, dn[x] + a, x + 1 < w ? dn[x + 1] + b : big,
-                         x > 0 ? dn[x - 1] + b : big);
-            row[x] = v;
+            right = r[x] = r[x] < right + 3 ? r[x] : right + 3; /* 0 stays */
         }
     }
-    for (size_t i = 0; i < W * (size_t)h; i++)
-        d[i] /= a;
+    to_pixels(tmp, n, d);
 }
 
 float idp__quantile(float *v, size_t n, double q)

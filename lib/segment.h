@@ -46,8 +46,9 @@ void idp__mask_morph(const uint8_t *in, uint8_t *out, int w, int h, int r,
                      int dilate, int *tmp);
 
 /* Chamfer distance (px) from each pixel of the mask to the nearest pixel
- * outside it (0 outside). */
-void idp__dist_inside(const uint8_t *mask, int w, int h, float *d);
+ * outside it (0 outside); `tmp`: w x h ints of work. */
+void idp__dist_inside(const uint8_t *mask, int w, int h, int32_t *tmp,
+                      float *d);
 
 /* Label the 8-connected components of the pixels where mask == value;
  * lab gets 0 elsewhere, 1..n on the components; returns n, or -1 out of

@@ -159,16 +159,89 @@ static void test_components_dist(void)
                         0, 0, 1, 0, 0, 0};
     int lab[6 * 5];
     uint8_t full[7 * 7];
+    int32_t tmp[7 * 7];
     float d[7 * 7];
     CHECK_EQ_INT(idp__components(m, 1, 6, 5, lab), 3); /* 8-connected */
     CHECK_EQ_INT(lab[3 * 6 + 1], lab[4 * 6 + 2]);
     CHECK_EQ_INT(idp__components(m, 0, 6, 5, lab), 1);
     memset(full, 1, sizeof full);
     full[0] = 0;
-    idp__dist_inside(full, 7, 7, d);
+    idp__dist_inside(full, 7, 7, tmp, d);
     CHECK_NEAR(d[0], 0, 1e-6);
     CHECK_NEAR(d[1], 1, 1e-6);
     CHECK_NEAR(d[6 * 7 + 6], 6 * 4 / 3.0, 1e-5); /* chamfer diagonal */
+}
+
+static float min4(float a, float b, float c, float d)
+{
+    float m = a < b ? a : b, n = c < d ? c : d;
+    return m < n ? m : n;
+}
+
+/* The chamfer distance as floats, the two passes written plainly: what
+ * idp__dist_inside() computes in ints must be these floats to the bit. */
+static void chamfer_floats(const uint8_t *mask, int w, int h, float *d)
+{
+    const float a = 3, b = 4, big = 1e9f;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float v = big, *row = d + y * w, *up = y ? row - w : NULL;
+            if (!mask[y * w + x]) {
+                row[x] = 0;
+                continue;
+            }
+            if (x > 0)
+                v = row[x - 1] + a;
+            if (up)
+                v = min4(v, up[x] + a, x > 0 ? up[x - 1] + b : big,
+                         x + 1 < w ? up[x + 1] + b : big);
+            row[x] = v;
+        }
+    for (int y = h - 1; y >= 0; y--)
+        for (int x = w - 1; x >= 0; x--) {
+            float *row = d + y * w, *dn = y + 1 < h ? row + w : NULL,
+                  v = row[x];
+            if (v == 0)
+                continue;
+            if (x + 1 < w)
+                v = v < row[x + 1] + a ? v : row[x + 1] + a;
+            if (dn)
+                v = min4(v, dn[x] + a, x + 1 < w ? dn[x + 1] + b : big,
+                         x > 0 ? dn[x - 1] + b : big);
+            row[x] = v;
+        }
+    for (int i = 0; i < w * h; i++)
+        d[i] /= a;
+}
+
+/* Random masks (sparse zeros, blobs, none at all, strips of one row or
+ * column): the same floats as the plain float passes. */
+static void test_chamfer_exact(void)
+{
+    static uint8_t m[301 * 47];
+    static int32_t tmp[301 * 47];
+    static float got[301 * 47], want[301 * 47];
+    uint32_t r = 7;
+    int off = 0, cases = 0;
+    for (int t = 0; t < 300; t++) {
+        /* no zeros in a row of 64 or more: the float sentinel's own sums */
+        int w = t % 50 == 0 ? 301 : 1 + t % 61, h = 1 + (t * 7) % 47;
+        int zeros = t % 5;
+        for (int i = 0; i < w * h; i++) {
+            r = r * 1664525u + 1013904223u;
+            m[i] = zeros == 0 ? 1 : (r >> 24) % (uint32_t)(zeros * 40) != 0;
+        }
+        if (t % 3 == 0 && w > 4 && h > 4) /* a blob of zeros */
+            for (int y = h / 3; y < h / 2; y++)
+                for (int x = w / 4; x < w / 2; x++)
+                    m[y * w + x] = 0;
+        idp__dist_inside(m, w, h, tmp, got);
+        chamfer_floats(m, w, h, want);
+        off += memcmp(got, want, (size_t)(w * h) * sizeof *got) != 0;
+        cases++;
+    }
+    CHECK_EQ_INT(off, 0);
+    CHECK_EQ_INT(cases, 300);
 }
 
 static void test_min_quantile(void)
@@ -216,6 +289,7 @@ int main(void)
     test_morph_exact();
     test_blur_morph();
     test_components_dist();
+    test_chamfer_exact();
     test_min_quantile();
     test_fill();
     return CHECK_DONE();
