@@ -10,7 +10,10 @@
  *
  * - the look-up takes FAST bits, and where a code and its value's bits
  *   fit in them the entry holds the value already (run, value and the
- *   bits to drop in one 32-bit word: most coefficients of a photo);
+ *   bits to drop in one 32-bit word: most coefficients of a photo); an
+ *   AC entry holds two such coefficients where both fit (half the
+ *   look-ups of a 12 MP phone photo), ends of block and runs of 16
+ *   included, so that the loop has one path and one exit;
  * - the bit buffer fills 8 bytes at a time when none of them is 0xFF (one
  *   test for the eight), byte by byte otherwise, as libjpeg does.
  *
@@ -75,8 +78,9 @@
  * and the canonical decoding of longer codes, as libjpeg's. */
 typedef struct table {
     uint32_t fast[1 << FAST];
-    int32_t maxcode[17]; /* largest code of each length; -1: none */
-    int32_t offset[17];  /* code + offset[l] = its symbol's index */
+    uint64_t pair[1 << FAST]; /* an AC table's: see pair_entry() */
+    int32_t maxcode[17];      /* largest code of each length; -1: none */
+    int32_t offset[17];       /* code + offset[l] = its symbol's index */
     uint8_t val[256];
 } table;
 
@@ -144,6 +148,34 @@ static uint32_t entry(int sym, int len, unsigned idx, int dc)
            (uint32_t)(uint16_t)(int16_t)v << 16;
 }
 
+/* An AC table's entry for the FAST bits `idx`: two ACs where the bits
+ * hold two COMBINED ones, else one:
+ *   bits 0-5   bits to drop for both (for the one),
+ *   bit  7     COMBINED (else the 32-bit entry as it is: a slow symbol),
+ *   bits 8-15  the first's zeros to skip,  bits 16-31 its value,
+ *   bits 32-37 the second's zeros to skip, bits 38-39 1 if there is a
+ *              second (0: the second stores a 0 where one is anyway),
+ *   bits 40-55 the second's value,         bits 56-61 the first's bits.
+ * The decoder drops the first's bits alone when the first ends the
+ * block (an end of block, or the 63rd coefficient: the bits after it are
+ * the next block's). */
+static uint64_t pair_entry(const uint32_t *fast, unsigned idx)
+{
+    uint32_t a = fast[idx], b;
+    unsigned la = a & 63, lb;
+    uint64_t e =
+        (uint64_t)la | (a & (COMBINED | 0xFFFFFF00u)) | (uint64_t)la << 56;
+    if (!(a & COMBINED) || la >= FAST)
+        return e; /* one: not fast, or no bits left */
+    b = fast[(idx << la) & ((1u << FAST) - 1)];
+    lb = b & 63;
+    if (!(b & COMBINED) || lb > FAST - la)
+        return e; /* the second needs bits past the FAST */
+    return (uint64_t)(la + lb) | (a & (COMBINED | 0xFFFFFF00u)) |
+           (uint64_t)((b >> 8) & 63) << 32 | (uint64_t)1 << 38 |
+           (uint64_t)(b >> 16) << 40 | (uint64_t)la << 56;
+}
+
 /* The canonical codes of a JHUFF_TBL as libjpeg's jpeg_make_d_derived_tbl()
  * numbers them; -1 where it would refuse the table. */
 static int build(table *t, const JHUFF_TBL *h, int dc)
@@ -175,6 +207,9 @@ static int build(table *t, const JHUFF_TBL *h, int dc)
         t->maxcode[l] = code - 1;
         code <<= 1;
     }
+    if (!dc)
+        for (unsigned i = 0; i < 1u << FAST; i++)
+            t->pair[i] = pair_entry(t->fast, i);
     return 0;
 }
 
@@ -313,17 +348,25 @@ static int symbol_slow(j_decompress_ptr c, const table *t, uint32_t e,
         DROP(size);                                                            \
     } while (0)
 
-/* One AC of the fast table: drop its bits, skip its zeros, store its
- * value; to `slow` if not COMBINED, to `done` past the 63rd. */
+/* One or two ACs of the fast table: skip their zeros, store their
+ * values, drop their bits; to `slow` if not COMBINED, to `done` past the
+ * 63rd (then only the first's bits dropped when it got there). */
 #define AC_FAST()                                                              \
     do {                                                                       \
-        e = ac->fast[acc >> (64 - FAST)];                                      \
+        e = ac->pair[acc >> (64 - FAST)];                                      \
         if (!(e & COMBINED))                                                   \
             goto slow;                                                         \
-        DROP(LEN(e));                                                          \
         pos += (int)(e >> 8) & 0xFF;                                           \
         to[natural[pos]] = (JCOEF)(int16_t)(e >> 16);                          \
-        if (++pos >= DCTSIZE2)                                                 \
+        if (++pos >= DCTSIZE2) {                                               \
+            DROP((e >> 56) & 63);                                              \
+            goto done;                                                         \
+        }                                                                      \
+        DROP(LEN(e));                                                          \
+        pos += (int)(e >> 32) & 63;                                            \
+        to[natural[pos]] = (JCOEF)(int16_t)(e >> 40);                          \
+        pos += (int)(e >> 38) & 3;                                             \
+        if (pos >= DCTSIZE2)                                                   \
             goto done;                                                         \
     } while (0)
 
@@ -334,77 +377,89 @@ static int symbol_slow(j_decompress_ptr c, const table *t, uint32_t e,
  * positions only grow, and the 63rd is the last stored). Each fill
  * leaves at least 56 bits: two fast ACs (11 bits each at most), or one
  * fast AC and one slow symbol (31 bits at most). */
-static void block(j_decompress_ptr c, idp__huff *h, int k, JCOEF *blk)
+/* The DC difference of block k added to its component's last DC. */
+static inline void dc(j_decompress_ptr c, idp__huff *h, int k, JCOEF *blk,
+                      int diff)
 {
-    bits *b = &h->b;
-    const table *ac = h->ac[k];
-    JCOEF *to = h->keep_ac[k] ? blk : h->scratch;
-    uint64_t acc = b->acc;
-    int n = b->n, ci = h->comp[k], diff, pos = 1;
-    const uint8_t *p = b->p;
-    uint32_t e;
-    FILL(c, b);
-    e = h->dc[k]->fast[acc >> (64 - FAST)];
-    if (e & COMBINED) {
-        DROP(LEN(e));
-        diff = (int16_t)(e >> 16);
-    } else {
-        int len, size = symbol_slow(c, h->dc[k], e, acc, &len) & 15;
-        DROP(len);
-        diff = 0;
-        if (size)
-            TAKE(diff, size);
-    }
+    int ci = h->comp[k];
     if ((diff > 0 && h->last_dc[ci] > INT_MAX - diff) ||
         (diff < 0 && h->last_dc[ci] < INT_MIN - diff))
         fail(c);
     h->last_dc[ci] += diff;
     (h->keep_dc[k] ? blk : h->scratch)[0] = (JCOEF)h->last_dc[ci];
-    for (;;) {
-        int sym, size, len, v;
-        FILL(c, b);
-        AC_FAST();
-        AC_FAST();
-        AC_FAST();
-        AC_FAST();
-        continue;
-    slow:
-        if (n < NEED)
-            FILL(c, b);
-        e = ac->fast[acc >> (64 - FAST)];
-        sym = symbol_slow(c, ac, e, acc, &len);
-        DROP(len);
-        size = sym & 15;
-        if (size) {
-            pos += sym >> 4;
-            TAKE(v, size);
-            to[natural[pos]] = (JCOEF)v;
-        } else if (sym >> 4 == 15) {
-            pos += 15; /* sixteen zeros */
-        } else {
-            break; /* end of block */
-        }
-        if (++pos >= DCTSIZE2)
-            break;
-    }
-done:
-    SAVE(b);
 }
 
+/* The MCU's blocks, the bit state in locals throughout: each block's DC
+ * difference, then its ACs until the end of block. A COMBINED AC entry
+ * moves on by its run and stores its value; an end of block stores 0 at
+ * the 63rd coefficient and a run of 16 at the 16th (both still zero
+ * there: positions only grow, and the 63rd is the last stored). Each fill
+ * leaves at least 56 bits: four fast entries (11 bits each at most), or
+ * one slow symbol (31 bits at most) after a fill of its own. */
 static boolean decode_mcu(j_decompress_ptr c, JBLOCKROW *data)
 {
     idp__huff *h = c->client_data;
+    bits *b = &h->b;
+    uint64_t acc, e;
+    int n;
+    const uint8_t *p;
     if (c->restart_interval) {
         if (h->to_go == 0)
-            restart(c, h, &h->b);
+            restart(c, h, b);
         h->to_go--;
     }
-    for (int k = 0; k < c->blocks_in_MCU; k++)
-        block(c, h, k, data ? data[k][0] : h->scratch);
-    if (h->b.n < h->b.fake)
+    LOAD(b);
+    for (int k = 0; k < c->blocks_in_MCU; k++) {
+        JCOEF *blk = data ? data[k][0] : h->scratch;
+        JCOEF *to = h->keep_ac[k] ? blk : h->scratch;
+        const table *ac = h->ac[k];
+        int diff = 0, pos = 1;
+        FILL(c, b);
+        e = h->dc[k]->fast[acc >> (64 - FAST)];
+        if (e & COMBINED) {
+            DROP(LEN(e));
+            diff = (int16_t)(e >> 16);
+        } else {
+            int len, size = symbol_slow(c, h->dc[k], (uint32_t)e, acc, &len);
+            DROP(len);
+            if (size & 15)
+                TAKE(diff, size & 15);
+        }
+        dc(c, h, k, blk, diff);
+        for (;;) {
+            int sym, size, len, v;
+            FILL(c, b);
+            AC_FAST();
+            AC_FAST();
+            AC_FAST();
+            AC_FAST();
+            continue;
+        slow:
+            if (n < NEED)
+                FILL(c, b);
+            e = ac->pair[acc >> (64 - FAST)];
+            sym = symbol_slow(c, ac, (uint32_t)e, acc, &len);
+            DROP(len);
+            size = sym & 15;
+            if (size) {
+                pos += sym >> 4;
+                TAKE(v, size);
+                to[natural[pos]] = (JCOEF)v;
+            } else if (sym >> 4 == 15) {
+                pos += 15; /* sixteen zeros */
+            } else {
+                break; /* end of block */
+            }
+            if (++pos >= DCTSIZE2)
+                break;
+        }
+    done:;
+    }
+    SAVE(b);
+    if (b->n < b->fake)
         fail(c); /* bits wanted past the data: libjpeg's JWRN_HIT_MARKER */
-    c->src->next_input_byte = h->b.p;
-    c->src->bytes_in_buffer = (size_t)(h->b.end - h->b.p);
+    c->src->next_input_byte = b->p;
+    c->src->bytes_in_buffer = (size_t)(b->end - b->p);
     return TRUE;
 }
 
