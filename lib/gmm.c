@@ -56,30 +56,40 @@ static void start_centres(const float *x, size_t n, int k, double (*c)[3],
     }
 }
 
-static int nearest(const float *x, const double (*c)[3], int k)
+/* Centre by centre over all the samples, so that the samples go in
+ * vectors; each sample still takes its distances in centre order and
+ * keeps a new centre only when it is strictly nearer, as one loop per
+ * sample would. */
+IDP__WIDE void idp__gmm_nearest(const float *restrict x, size_t n, int k,
+                                const double (*restrict c)[3],
+                                double *restrict bd, int *restrict asg)
 {
-    int best = 0;
-    double bd = DBL_MAX;
+    for (size_t i = 0; i < n; i++) {
+        bd[i] = DBL_MAX;
+        asg[i] = 0;
+    }
     for (int j = 0; j < k; j++) {
-        double d = dist2(x, c[j]);
-        if (d < bd) {
-            bd = d;
-            best = j;
+        const double m0 = c[j][0], m1 = c[j][1], m2 = c[j][2];
+        for (size_t i = 0; i < n; i++) {
+            double d0 = x[i * 3] - m0, d1 = x[i * 3 + 1] - m1;
+            double d2 = x[i * 3 + 2] - m2, d = d0 * d0 + d1 * d1 + d2 * d2;
+            asg[i] = d < bd[i] ? j : asg[i];
+            bd[i] = d < bd[i] ? d : bd[i];
         }
     }
-    return best;
 }
 
-static void kmeans(const float *x, size_t n, int k, double (*c)[3], int *asg)
+static void kmeans(const float *x, size_t n, int k, double (*c)[3], int *asg,
+                   double *bd)
 {
     for (int it = 0; it < KMEANS_ITERS; it++) {
         double sum[IDP__GMM_MAX][3];
         size_t cnt[IDP__GMM_MAX];
         memset(sum, 0, sizeof sum);
         memset(cnt, 0, sizeof cnt);
+        idp__gmm_nearest(x, n, k, (const double(*)[3])c, bd, asg);
         for (size_t i = 0; i < n; i++) {
-            int j = nearest(x + i * 3, (const double(*)[3])c, k);
-            asg[i] = j;
+            int j = asg[i];
             cnt[j]++;
             for (int d = 0; d < 3; d++)
                 sum[j][d] += x[i * 3 + (size_t)d];
@@ -163,7 +173,7 @@ int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k, double var_floor)
     }
     g->k = k;
     start_centres(x, n, k, centres, dmin);
-    kmeans(x, n, k, centres, asg);
+    kmeans(x, n, k, centres, asg, dmin);
     finish(g, x, n, asg, (const double(*)[3])centres,
            var_floor > 1e-3 ? var_floor : 1e-3);
     free(asg);

@@ -136,6 +136,11 @@ typedef struct idp__gmm {
     double part[IDP__GMM_PARTS][IDP__GMM_MAX];
 } idp__gmm;
 
+/* k-means' step: each of n colour samples' nearest of k centres (the
+ * first of equals) into asg, its squared distance into bd (n doubles). */
+void idp__gmm_nearest(const float *x, size_t n, int k, const double (*c)[3],
+                      double *bd, int *asg);
+
 /* Fit k components (k <= IDP__GMM_MAX) to n colour samples (3 floats
  * each) by k-means and one covariance pass; var_floor is added to every
  * variance. Returns 0, or -1 with too few samples or out of memory. */

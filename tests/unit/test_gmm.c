@@ -2,14 +2,17 @@
  * test_gmm.c - colour mixtures (gmm.c): two well separated clusters are
  * found, each colour is likelier near its own cluster, the density is a
  * normalised Gaussian, the density is the best component's to the bit
- * (gmm.c computes it by part, in vectors), and too few samples are
- * refused.
+ * (gmm.c computes it by part, in vectors), k-means' nearest centres
+ * (taken over all the samples centre by centre, in vectors) are one loop
+ * per sample's, and too few samples are refused.
  */
 #include "check.h"
 #include "segment.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint32_t rng = 99u;
 
@@ -91,6 +94,53 @@ static void test_components(void)
     CHECK_EQ_INT(same, all);
 }
 
+/* idp__gmm_nearest() against one loop per sample, on whole-number
+ * colours and centres where equal distances are common (and a centre
+ * given twice): the same centre (the first of equals), the same double. */
+static void test_nearest(void)
+{
+    enum { N = 3001 };
+    static float x[N * 3];
+    static double bd[N];
+    static int asg[N];
+    double c[IDP__GMM_MAX][3];
+    int off = 0, ties = 0;
+    for (int t = 0; t < 40; t++) {
+        int k = 1 + t % IDP__GMM_MAX;
+        for (int j = 0; j < k; j++)
+            for (int d = 0; d < 3; d++) {
+                rng = rng * 1664525u + 1013904223u;
+                c[j][d] = (double)((rng >> 16) % 9) * 2;
+            }
+        if (k > 2)
+            memcpy(c[k - 1], c[1], sizeof c[1]); /* a centre twice */
+        for (int i = 0; i < N * 3; i++) {
+            rng = rng * 1664525u + 1013904223u;
+            x[i] = (float)((rng >> 16) % 19);
+        }
+        idp__gmm_nearest(x, N, k, (const double(*)[3])c, bd, asg);
+        for (int i = 0; i < N; i++) {
+            double best = DBL_MAX;
+            int at = 0, eq = 0;
+            for (int j = 0; j < k; j++) {
+                double d0 = x[i * 3] - c[j][0], d1 = x[i * 3 + 1] - c[j][1];
+                double d2 = x[i * 3 + 2] - c[j][2];
+                double d = d0 * d0 + d1 * d1 + d2 * d2;
+                eq += d == best;
+                if (d < best) {
+                    best = d;
+                    at = j;
+                    eq = 0;
+                }
+            }
+            ties += eq > 0;
+            off += asg[i] != at || memcmp(&bd[i], &best, sizeof best) != 0;
+        }
+    }
+    CHECK_EQ_INT(off, 0);
+    CHECK(ties > 1000); /* the first of equals was put to the test */
+}
+
 static void test_too_few(void)
 {
     float x[3 * 5] = {0};
@@ -104,6 +154,7 @@ int main(void)
 {
     test_two_clusters();
     test_components();
+    test_nearest();
     test_too_few();
     return CHECK_DONE();
 }
