@@ -229,7 +229,8 @@ static void test_chamfer_exact(void)
         int zeros = t % 5;
         for (int i = 0; i < w * h; i++) {
             r = r * 1664525u + 1013904223u;
-            m[i] = zeros == 0 ? 1 : (r >> 24) % (uint32_t)(zeros * 40) != 0;
+            m[i] = (uint8_t)(zeros == 0 ||
+                             (r >> 24) % (uint32_t)(zeros * 40) != 0);
         }
         if (t % 3 == 0 && w > 4 && h > 4) /* a blob of zeros */
             for (int y = h / 3; y < h / 2; y++)
