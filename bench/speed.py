@@ -125,13 +125,24 @@ def print_stages(per_stage):
             "%11.1f" % st[k] if k in st else "%11s" % "-" for k in STAGES))
 
 
-def batch_run(cmd):
-    """(seconds, peak RSS in MB) of one process."""
+def batch_run(cmd, out, n):
+    """(seconds, peak RSS in MB) of one photo-batch run, which must end
+    with n photos in `out` and exit 0 or 1 (1: some verdict is not a pass):
+    a run that failed part-way would pass for a fast one."""
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(p.pid, 0)
-    return time.perf_counter() - t, usage.ru_maxrss / 1024.0
+                         stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    secs = time.perf_counter() - t
+    made = len([f for f in os.listdir(out) if f.endswith(".jpg")]) \
+        if os.path.isdir(out) else 0
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    if code not in (0, 1) or made != n:
+        sys.exit("speed.py: %s: wait status %d, %d of %d photos made: %s"
+                 % (" ".join(cmd), status, made, n,
+                    err.decode(errors="replace")[-2000:]))
+    return secs, usage.ru_maxrss / 1024.0
 
 
 def bench_batch(a, src):
@@ -149,7 +160,8 @@ def bench_batch(a, src):
         rate = {}
         for jobs in (1, 2):
             out = os.path.join(tmp, "out-j%d" % jobs)
-            secs, mb = batch_run([batch, "-q", "-j", str(jobs), folder, out])
+            secs, mb = batch_run([batch, "-q", "-j", str(jobs), folder, out],
+                                 out, a.batch)
             rate[jobs] = a.batch / secs
             print("%-22s %9.1f %10.2f %9.0f" % ("photo-batch -j %d" % jobs,
                                                 secs, rate[jobs], mb))
