@@ -566,6 +566,8 @@ static IDP__WIDE void to_pixels(const int32_t *restrict tmp, size_t n,
 void idp__dist_inside(const uint8_t *mask, int w, int h, int32_t *tmp, float *d)
 {
     size_t W = (size_t)w, n = W * (size_t)h;
+    if (w < 1 || h < 1)
+        return;
     for (int y = 0; y < h; y++) { /* down and to the right */
         const uint8_t *m = mask + (size_t)y * W;
         int32_t *r = tmp + (size_t)y * W, left = CHAMFER_BIG;
