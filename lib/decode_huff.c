@@ -369,14 +369,6 @@ static int symbol_slow(j_decompress_ptr c, const table *t, uint32_t e,
         if (pos >= DCTSIZE2)                                                   \
             goto done;                                                         \
     } while (0)
-
-/* One block: the DC difference added to the component's last DC, then
- * the ACs until the end of block. A COMBINED AC entry moves on by its
- * run and stores its value; an end of block stores 0 at the 63rd
- * coefficient and a run of 16 at the 16th (both still zero there:
- * positions only grow, and the 63rd is the last stored). Each fill
- * leaves at least 56 bits: two fast ACs (11 bits each at most), or one
- * fast AC and one slow symbol (31 bits at most). */
 /* The DC difference of block k added to its component's last DC. */
 static inline void dc(j_decompress_ptr c, idp__huff *h, int k, JCOEF *blk,
                       int diff)
