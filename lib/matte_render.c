@@ -439,21 +439,10 @@ void idp__matte_wall_cols(const idp__matte *mt, double x0, double sx, int n,
         u[i] = (x0 + (i + 0.5) * sx) / mt->img_w;
 }
 
-/* idp__wall_eval() term by term, the terms of v alone once a row: the
- * same products and the same sums in the same order. */
 void idp__matte_wall_row(const idp__matte *mt, const double *u, int n, double y,
                          float *rgb)
 {
-    double v = y / mt->img_h;
-    for (int c = 0; c < 3; c++) {
-        const double *k = &mt->wall_coef[c][0];
-        double kv = k[2] * v, kvv = k[5] * v * v;
-        for (int i = 0; i < n; i++) {
-            double f = k[0] + k[1] * u[i] + kv + k[3] * u[i] * u[i] +
-                       k[4] * u[i] * v + kvv;
-            rgb[3 * i + c] = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
-        }
-    }
+    idp__wall_eval_row(&mt->wall_coef[0][0], u, n, y / mt->img_h, rgb);
 }
 
 /* Bilinear taps along one axis: output index o samples the working grid

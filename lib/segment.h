@@ -158,6 +158,12 @@ double idp__gmm_nll(const idp__gmm *g, const float x[3]);
 /* Field value at normalised coordinates (u, v) for channel c. */
 double idp__wall_eval(const double *coef, int c, double u, double v);
 
+/* idp__wall_eval() of the 3 channels at n pixels (u[i], v), the same
+ * doubles (the terms of v alone taken once), clamped to 0..255: 3 floats
+ * per pixel into rgb. */
+void idp__wall_eval_row(const double *coef, const double *u, int n, double v,
+                        float *rgb);
+
 /* The field along a row: n pixels at u = u0 + (x + 0.5) du, v; 3 floats
  * per pixel into out (not clamped). */
 void idp__wall_row(const double *coef, double v, double u0, double du, int n,

@@ -35,6 +35,20 @@ double idp__wall_eval(const double *coef, int c, double u, double v)
            k[5] * v * v;
 }
 
+void idp__wall_eval_row(const double *coef, const double *u, int n, double v,
+                        float *rgb)
+{
+    for (int c = 0; c < 3; c++) {
+        const double *k = coef + 6 * c;
+        double kv = k[2] * v, kvv = k[5] * v * v; /* as in idp__wall_eval() */
+        for (int i = 0; i < n; i++) {
+            double f = k[0] + k[1] * u[i] + kv + k[3] * u[i] * u[i] +
+                       k[4] * u[i] * v + kvv;
+            rgb[3 * i + c] = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+        }
+    }
+}
+
 void idp__wall_row(const double *coef, double v, double u0, double du, int n,
                    float *out)
 {
