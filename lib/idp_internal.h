@@ -126,6 +126,42 @@ void idp__grey_convert(const idp__grey_tables *t, const uint8_t *rgb, size_t n,
  * otherwise than libvips' pipeline; -1 when it is not used here. */
 int idp__grey_check_all(void);
 
+/* reduceh.c: libvips 8.14's horizontal Lanczos-3 reduction of 8-bit
+ * pixels (vips_reduceh(), gap 2), the same bytes. */
+typedef struct idp__reduceh {
+    int in_w, out_w; /* columns in and out */
+    int taps, pad;   /* mask points; copies of the first pixel on the left */
+    double shrink, offset;
+    int32_t *coef; /* 65 tables of `taps` 12-bit coefficients */
+    int plain;     /* 1: never the AVX-512 loop (tests compare the two) */
+} idp__reduceh;
+/* 0, or -1 when libvips would not reduce so (a box shrink first, too
+ * many points) or out of memory. */
+int idp__reduceh_plan(idp__reduceh *p, int in_w, double shrink);
+void idp__reduceh_free(idp__reduceh *p);
+/* The columns of one request, output [left, left + width) of pixels of
+ * `bands` bytes (libvips places the taps from the request's first
+ * column): NULL out of memory. Not shared between threads (it holds the
+ * row being reduced). */
+typedef struct idp__reduceh_cols idp__reduceh_cols;
+idp__reduceh_cols *idp__reduceh_cols_new(const idp__reduceh *p, int left,
+                                         int width, int bands);
+void idp__reduceh_cols_free(idp__reduceh_cols *c);
+int idp__reduceh_cols_match(const idp__reduceh_cols *c, int left, int width,
+                            int bands);
+/* The input columns a row of the request reads: [*x0, *x1). */
+void idp__reduceh_cols_span(const idp__reduceh *p, const idp__reduceh_cols *c,
+                            int *x0, int *x1);
+/* One row: `in` holds the row's input columns from x0 (at least those
+ * of idp__reduceh_cols_span()); `out` gets width x bands bytes. */
+void idp__reduceh_row(const idp__reduceh *p, idp__reduceh_cols *c,
+                      const uint8_t *in, int x0, uint8_t *out);
+
+/* Test hook (image_reduce.c): of `cases` random 8-bit images reduced
+ * by vips_resize() and by image_reduce.c's pipeline, how many differ
+ * (*made: how many reduceh.c made); -1 when it is not used here. */
+int idp__reduce_check(int cases, int *made);
+
 /* The grey of a whole image, kept between idp__image_grey() calls on
  * one image (detection, then each face's landmarks): {NULL} to start,
  * idp__grey_memo_free() at the end. */

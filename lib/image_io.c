@@ -23,6 +23,8 @@
 
 #include "vips_dl.h" /* after vips.h: libvips through its table */
 
+#include "image_reduce.h"
+
 static pthread_once_t vips_once = PTHREAD_ONCE_INIT;
 static int vips_ok;
 static char vips_why[512]; /* why libvips did not start */
@@ -1143,10 +1145,16 @@ static int scale_by(VipsImage *in, VipsImage **out, double k)
     if (fabs(k - 1.0) < 1e-9)
         return vips_copy(in, out, NULL);
     if (whole < 2)
-        return vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+        return idp__reduce(in, out, k) == 0
+                   ? 0
+                   : vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3,
+                                 NULL);
     if (vips_shrink(in, &box, whole, whole, NULL))
         return -1;
-    rc = vips_resize(box, out, k * whole, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+    rc = idp__reduce(box, out, k * whole) == 0
+             ? 0
+             : vips_resize(box, out, k * whole, "kernel", VIPS_KERNEL_LANCZOS3,
+                           NULL);
     g_object_unref(box);
     return rc;
 }

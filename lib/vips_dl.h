@@ -51,10 +51,13 @@
     X(vips_image_get_orientation)                                              \
     X(vips_image_get_orientation_swap)                                         \
     X(vips_image_get_typeof)                                                   \
+    X(vips_image_generate)                                                     \
     X(vips_image_hasalpha)                                                     \
+    X(vips_image_new)                                                          \
     X(vips_image_new_from_buffer)                                              \
     X(vips_image_new_from_file)                                                \
     X(vips_image_new_from_memory)                                              \
+    X(vips_image_pipelinev)                                                    \
     X(vips_image_write_to_memory)                                              \
     X(vips_init)                                                               \
     X(vips_interpretation_get_type)                                            \
@@ -109,10 +112,13 @@ int idp__vips_open(char *why, size_t why_len);
 #define vips_image_get_orientation_swap                                        \
     (idp__vips.vips_image_get_orientation_swap)
 #define vips_image_get_typeof        (idp__vips.vips_image_get_typeof)
+#define vips_image_generate          (idp__vips.vips_image_generate)
 #define vips_image_hasalpha          (idp__vips.vips_image_hasalpha)
+#define vips_image_new               (idp__vips.vips_image_new)
 #define vips_image_new_from_buffer   (idp__vips.vips_image_new_from_buffer)
 #define vips_image_new_from_file     (idp__vips.vips_image_new_from_file)
 #define vips_image_new_from_memory   (idp__vips.vips_image_new_from_memory)
+#define vips_image_pipelinev         (idp__vips.vips_image_pipelinev)
 #define vips_image_write_to_memory   (idp__vips.vips_image_write_to_memory)
 #define vips_init                    (idp__vips.vips_init)
 #define vips_interpretation_get_type (idp__vips.vips_interpretation_get_type)
