@@ -343,8 +343,7 @@ static AVX512 void wide_row(const idp__reduceh *p, const idp__reduceh_cols *c,
         int e0 = 16 * g, left = n_out - e0;
         if (c->base[g] >= 0)
             wide16(c, g, out + e0,
-                   left >= 16 ? (__mmask16)0xFFFF
-                              : (__mmask16)((1u << left) - 1));
+                   (__mmask16)(left >= 16 ? 0xFFFFu : (1u << left) - 1u));
         else
             for (int e = e0; e < e0 + 16 && e < n_out; e++)
                 out[e] = reduce_one(p, c, e);
