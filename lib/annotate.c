@@ -238,7 +238,7 @@ idp_status idp_report_annotate(idp_ctx *ctx, const idp_report *r,
                                const idp_image *img, const idp_profile *p,
                                uint8_t **png, size_t *len)
 {
-    idp__encoded e = {NULL, 0, 0, 0};
+    idp__encoded e = {NULL, 0, 0, 0, 0};
     idp__canvas cv = {NULL, 0, 0, 0};
     idp_status st;
     if (!png || !len)

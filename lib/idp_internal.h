@@ -558,6 +558,7 @@ typedef struct idp__encoded {
     size_t len;
     int quality; /* JPEG quality used (0 for PNG) */
     int in_band; /* 1: len inside [min_bytes, max_bytes] */
+    int trials;  /* JPEG: encodes the search made */
 } idp__encoded;
 
 /* Baseline JPEG of 8-bit RGB (w x h, rows `stride` bytes apart) with a

@@ -21,7 +21,7 @@ idp_status idp_made_jpeg(idp_ctx *ctx, const idp_made *m, uint8_t **data,
     const idp_profile *p;
     const idp__matte *mt;
     idp__jpeg_target t;
-    idp__encoded e = {NULL, 0, 0, 0};
+    idp__encoded e = {NULL, 0, 0, 0, 0};
     idp_status st;
     double t0 = idp__now_ms();
     if (!data || !len || !quality || !in_band)
@@ -53,7 +53,7 @@ idp_status idp_made_cutout_png(idp_ctx *ctx, const idp_made *m, uint8_t **data,
     const uint8_t *alpha, *fg;
     const idp_profile *p;
     const idp__matte *mt;
-    idp__encoded e = {NULL, 0, 0, 0};
+    idp__encoded e = {NULL, 0, 0, 0, 0};
     uint8_t *rgba;
     size_t n;
     idp_status st;
@@ -85,7 +85,7 @@ idp_status idp_made_matte_png(idp_ctx *ctx, const idp_made *m,
     const uint8_t *alpha, *fg;
     const idp_profile *p;
     const idp__matte *mt;
-    idp__encoded e = {NULL, 0, 0, 0};
+    idp__encoded e = {NULL, 0, 0, 0, 0};
     idp_rect all;
     uint8_t *a;
     idp_status st;

@@ -195,7 +195,7 @@ idp_status idp_made_sheet(idp_ctx *ctx, const idp_made *m, const char *paper,
 {
     const idp__jpeg_target t = {IDP__SHEET_DPI, 0, 0, SHEET_QUALITY,
                                 SHEET_QUALITY};
-    idp__encoded e = {NULL, 0, 0, 0};
+    idp__encoded e = {NULL, 0, 0, 0, 0};
     idp__sheet_layout l;
     idp__canvas cv = {NULL, 0, 0, 0};
     const idp_image *photo;

@@ -64,7 +64,7 @@ idp_status idp_image_thumbnail_jpeg(idp_ctx *ctx, const idp_image *img,
     int w, h, tw, th;
     double k;
     uint8_t *rgb;
-    idp__encoded enc = {NULL, 0, 0, 0};
+    idp__encoded enc = {NULL, 0, 0, 0, 0};
     idp__jpeg_target t = {0, 0, 0, quality, quality};
     idp_status st;
     *data = NULL;
