@@ -59,23 +59,57 @@ static void taps_free(taps *t)
     free(t->w);
 }
 
+/* The ny rows iy[] added column by column over bytes [lo, lo + n) into
+ * col: a loop that vectorises (sums of at most MAX_TAPS bytes). */
+static IDP__WIDE void column_sums(const uint8_t *px, size_t stride,
+                                  const int *iy, int ny, size_t lo, size_t n,
+                                  uint16_t *restrict col)
+{
+    const uint8_t *restrict r = px + (size_t)iy[0] * stride + lo;
+    for (size_t k = 0; k < n; k++)
+        col[k] = r[k];
+    for (int j = 1; j < ny; j++) {
+        r = px + (size_t)iy[j] * stride + lo;
+        for (size_t k = 0; k < n; k++)
+            col[k] = (uint16_t)(col[k] + r[k]);
+    }
+}
+
 /* One output row when both axes shrink: every tap weighs the same, so
- * integer sums and one scale. */
+ * integer sums (the same in any order) and one scale: the rows first,
+ * over the columns the taps read (from pixel x0; col: room for them),
+ * then each pixel's taps along the row. col NULL (no memory for it):
+ * each pixel's taps of every row. */
 static void shrink_row(const uint8_t *px, size_t stride, const taps *tx,
-                       const int *iy, int ny, int ow, float *out)
+                       const int *iy, int ny, int ow, int x0, int x1,
+                       uint16_t *col, float *out)
 {
     float scale = 1.0f / (float)(tx->n * ny);
+    if (!col) {
+        for (int x = 0; x < ow; x++)
+            for (int c = 0; c < 3; c++) {
+                uint32_t v = 0;
+                for (int j = 0; j < ny; j++)
+                    for (int i = 0; i < tx->n; i++)
+                        v += px[(size_t)iy[j] * stride +
+                                (size_t)tx->idx[(size_t)x * (size_t)tx->n +
+                                                (size_t)i] *
+                                    3 +
+                                (size_t)c];
+                out[x * 3 + c] = (float)v * scale;
+            }
+        return;
+    }
+    column_sums(px, stride, iy, ny, (size_t)x0 * 3, (size_t)(x1 - x0 + 1) * 3,
+                col);
     for (int x = 0; x < ow; x++) {
         const int *ix = tx->idx + (size_t)x * (size_t)tx->n;
         uint32_t r = 0, g = 0, b = 0;
-        for (int j = 0; j < ny; j++) {
-            const uint8_t *row = px + (size_t)iy[j] * stride;
-            for (int i = 0; i < tx->n; i++) {
-                const uint8_t *p = row + (size_t)ix[i] * 3;
-                r += p[0];
-                g += p[1];
-                b += p[2];
-            }
+        for (int i = 0; i < tx->n; i++) {
+            const uint16_t *p = col + (size_t)(ix[i] - x0) * 3;
+            r += p[0];
+            g += p[1];
+            b += p[2];
         }
         out[x * 3] = (float)r * scale;
         out[x * 3 + 1] = (float)g * scale;
@@ -118,16 +152,25 @@ typedef struct resample_job {
 static void resample_rows(void *arg, int y0, int y1)
 {
     const resample_job *j = arg;
-    const taps *ty = j->ty;
+    const taps *ty = j->ty, *tx = j->tx;
+    int x0 = tx->idx[0], x1 = tx->idx[0];
+    uint16_t *col = NULL;
+    for (size_t i = 1; j->shrink && i < (size_t)j->ow * (size_t)tx->n; i++) {
+        x0 = tx->idx[i] < x0 ? tx->idx[i] : x0;
+        x1 = tx->idx[i] > x1 ? tx->idx[i] : x1;
+    }
+    if (j->shrink)
+        col = malloc((size_t)(x1 - x0 + 1) * 3 * sizeof *col);
     for (int y = y0; y < y1; y++) {
         const int *iy = ty->idx + (size_t)y * (size_t)ty->n;
         float *o = j->out + (size_t)y * (size_t)j->ow * 3;
         if (j->shrink)
-            shrink_row(j->px, j->stride, j->tx, iy, ty->n, j->ow, o);
+            shrink_row(j->px, j->stride, tx, iy, ty->n, j->ow, x0, x1, col, o);
         else
-            resample_row(j->px, j->stride, j->tx, iy,
+            resample_row(j->px, j->stride, tx, iy,
                          ty->w + (size_t)y * (size_t)ty->n, ty->n, j->ow, o);
     }
+    free(col);
 }
 
 void idp__resample(const uint8_t *px, size_t stride, int iw, int ih,

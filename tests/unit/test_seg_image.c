@@ -7,6 +7,7 @@
 #include "check.h"
 #include "segment.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,62 @@ static void test_resample_threads(void)
                           two);
             CHECK(memcmp(one, two, n * sizeof *one) == 0);
         }
+}
+
+/* A shrink's pixel by its definition: n samples per axis spread over the
+ * footprint (n = ceil of the step, at most 4), clamped to the image, their
+ * byte sum over n x n. */
+static float shrink_ref(const uint8_t *px, int w, int h, idp_rect src, int ow,
+                        int oh, int x, int y, int c)
+{
+    double sx = src.w / ow, sy = src.h / oh;
+    int nx = (int)ceil(sx - 1e-9), ny = (int)ceil(sy - 1e-9);
+    uint32_t v = 0;
+    nx = nx > 4 ? 4 : nx;
+    ny = ny > 4 ? 4 : ny;
+    for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++) {
+            int ix = (int)floor(src.x + (x + (i + 0.5) / nx) * sx);
+            int iy = (int)floor(src.y + (y + (j + 0.5) / ny) * sy);
+            ix = ix < 0 ? 0 : ix >= w ? w - 1 : ix;
+            iy = iy < 0 ? 0 : iy >= h ? h - 1 : iy;
+            v += px[((size_t)iy * (size_t)w + (size_t)ix) * 3 + (size_t)c];
+        }
+    return (float)v * (1.0f / (float)(nx * ny));
+}
+
+/* Shrinks (rows summed first over the columns the taps read) give each
+ * pixel's own taps' mean, regions inside and partly outside, steps from
+ * just over 1 to beyond 4 taps. */
+static void test_resample_shrink(void)
+{
+    enum { W = 203, H = 151 };
+    static uint8_t px[W * H * 3];
+    static float out[150 * 140 * 3];
+    const idp_rect src[] = {
+        {0, 0, W, H}, {-7.5, 11.25, 180, 120}, {40.3, 20.7, 100, 90}};
+    const int size[][2] = {{150, 140}, {97, 61}, {45, 30}, {21, 13}};
+    uint32_t r = 777;
+    int bad = 0, n = 0;
+    for (size_t i = 0; i < sizeof px; i++) {
+        r = r * 1103515245u + 12345u;
+        px[i] = (uint8_t)(r >> 24);
+    }
+    for (int s = 0; s < 3; s++)
+        for (int k = 0; k < 4; k++) {
+            int ow = size[k][0], oh = size[k][1];
+            if (!(src[s].w / ow > 1 && src[s].h / oh > 1))
+                continue; /* not a shrink on both axes */
+            idp__resample(px, W * 3, W, H, src[s], ow, oh, 1, out);
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                    for (int c = 0; c < 3; c++, n++)
+                        bad += out[((size_t)y * (size_t)ow + (size_t)x) * 3 +
+                                   (size_t)c] !=
+                               shrink_ref(px, W, H, src[s], ow, oh, x, y, c);
+        }
+    CHECK(n > 30000);
+    CHECK_EQ_INT(bad, 0);
 }
 
 /* The box blur as first written: one window sum moved along each line
@@ -286,6 +343,7 @@ int main(void)
 {
     test_resample();
     test_resample_threads();
+    test_resample_shrink();
     test_blur_exact();
     test_morph_exact();
     test_blur_morph();
