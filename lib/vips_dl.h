@@ -63,6 +63,7 @@
     X(vips_interpretation_get_type)                                            \
     X(vips_rect_intersectrect)                                                 \
     X(vips_region_new)                                                         \
+    X(vips_reduceh)                                                            \
     X(vips_region_prepare)                                                     \
     X(vips_resize)                                                             \
     X(vips_shrink)                                                             \
@@ -124,6 +125,7 @@ int idp__vips_open(char *why, size_t why_len);
 #define vips_interpretation_get_type (idp__vips.vips_interpretation_get_type)
 #define vips_rect_intersectrect      (idp__vips.vips_rect_intersectrect)
 #define vips_region_new              (idp__vips.vips_region_new)
+#define vips_reduceh                 (idp__vips.vips_reduceh)
 #define vips_region_prepare          (idp__vips.vips_region_prepare)
 #define vips_resize                  (idp__vips.vips_resize)
 #define vips_shrink                  (idp__vips.vips_shrink)
