@@ -8,7 +8,7 @@ their ratios are printed (product.md targets: photo-make on a 12 MP JPEG
 <= 2.0x the reference; photo-check on a 480x640 photo <= 150 ms).
 
     bench/speed.py [--bin build/cli] [--photo FILE] [--runs 7]
-                   [--model FILE] [--dlib] [--full-size]
+                   [--model FILE] [--dlib] [--full-size] [--chroma 420]
 
 The tools get --model (default: the build's compact model,
 build/models/shape_predictor_68_face_landmarks.idp, when it exists);
@@ -30,7 +30,10 @@ photos/s on 2 cores) and each run's peak resident memory (<= 250 MB for
 Inputs are generated in a temporary folder: a 3024x4032 (12 MP) phone-
 sized JPEG made from --photo (default ../shared/photos/df_img13.jpg, a
 photo photo-make accepts; else samples/astronaut.png) by cropping to 3:4,
-upscaling and adding mild noise so it compresses like a camera file.
+upscaling and adding mild noise so it compresses like a camera file,
+saved at Q92 with libvips' defaults: chroma at full size (4:4:4, as
+libvips writes at Q >= 90); --chroma 420 halves it both ways, as phone
+cameras write their JPEGs (half the Huffman data to decode).
 Wall-clock times of whole processes; the machine is shared and noisy, so
 read the ratios, not the absolute numbers. Python 3 stdlib + the vips CLI.
 """
@@ -51,8 +54,10 @@ def sh(cmd):
                    stderr=subprocess.DEVNULL)
 
 
-def make_12mp(src, tmp):
-    """A 3024x4032 JPEG from the middle 3:4 of src, with mild noise."""
+def make_12mp(src, tmp, chroma="444"):
+    """A 3024x4032 JPEG from the middle 3:4 of src, with mild noise; its
+    chroma at full size (libvips' default at Q >= 90), or halved both
+    ways with chroma "420" (as phone cameras write)."""
     w = int(subprocess.run(["vipsheader", "-f", "width", src],
                            capture_output=True, text=True).stdout)
     h = int(subprocess.run(["vipsheader", "-f", "height", src],
@@ -72,7 +77,8 @@ def make_12mp(src, tmp):
     noisy = os.path.join(tmp, "noisy.v")
     sh(["vips", "add", exact, noise, noisy])
     out = os.path.join(tmp, "phone-12mp.jpg")
-    sh(["vips", "jpegsave", noisy, out, "--Q", "92"])
+    sh(["vips", "jpegsave", noisy, out, "--Q", "92"] +
+       (["--subsample-mode", "on"] if chroma == "420" else []))
     return out
 
 
@@ -149,12 +155,13 @@ def bench_batch(a, src):
     batch = os.path.join(a.bin, "photo-batch")
     tmp = tempfile.mkdtemp(prefix="idp-speed-batch-")
     try:
-        big = make_12mp(src, tmp)
+        big = make_12mp(src, tmp, a.chroma)
         folder = os.path.join(tmp, "in")
         os.mkdir(folder)
         for i in range(a.batch):
             os.symlink(big, os.path.join(folder, "p%05d.jpg" % i))
-        print("input: %d links to %s made 12 MP (3024x4032)" % (a.batch, src))
+        print("input: %d links to %s made 12 MP (3024x4032), chroma %s"
+              % (a.batch, src, "4:2:0" if a.chroma == "420" else "4:4:4"))
         print("%-22s %9s %10s %9s" % ("command", "seconds", "photos/s",
                                       "peak MB"))
         rate = {}
@@ -185,6 +192,9 @@ def main():
                     help="also time photo-make --full-size")
     ap.add_argument("--batch", type=int, default=0,
                     help="time photo-batch on this many 12 MP photos")
+    ap.add_argument("--chroma", choices=("444", "420"), default="444",
+                    help="the 12 MP JPEG's chroma: full (the default, "
+                    "libvips' at Q92) or 4:2:0 (as phone cameras write)")
     a = ap.parse_args()
     src = a.photo if os.path.exists(a.photo) else "samples/astronaut.png"
     if a.batch > 0:
@@ -195,7 +205,7 @@ def main():
     timings = ["--json", "--timings"]
     tmp = tempfile.mkdtemp(prefix="idp-speed-")
     try:
-        big = make_12mp(src, tmp)
+        big = make_12mp(src, tmp, a.chroma)
         out = os.path.join(tmp, "made.jpg")
         thumb = os.path.join(tmp, "thumb.jpg")
         sh(make + ["--force", big, "-o", out])
@@ -217,8 +227,10 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     ref = med["vipsthumbnail 12MP"]
-    print("input: %s made 12 MP (3024x4032); %d runs each, alternated; "
-          "model %s" % (src, a.runs, a.model or "(search order)"))
+    print("input: %s made 12 MP (3024x4032), chroma %s; %d runs each, "
+          "alternated; model %s"
+          % (src, "4:2:0" if a.chroma == "420" else "4:4:4", a.runs,
+             a.model or "(search order)"))
     print("%-24s %9s %8s" % ("command", "median", "ratio"))
     for name, t in med.items():
         print("%-24s %7.0f ms %7.2fx" % (name, t * 1000, t / ref))
