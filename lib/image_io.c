@@ -1136,7 +1136,8 @@ static idp_rect clamp_roi(const idp_image *img, idp_rect r)
  * then Lanczos for the 2-4x left). vips_resize() on a memory image alone
  * took 0.6 s for a 12 MP photo to 800 px, this 75 ms (a box over the
  * whole factor is slower again on crops: 22 ms instead of 7 for 1400 px
- * to 420). */
+ * to 420). The Lanczos reduction's rows by reduceh.c where it can stand
+ * for libvips (image_reduce.c), the same bytes. */
 static int scale_by(VipsImage *in, VipsImage **out, double k)
 {
     VipsImage *box = NULL;

@@ -14,10 +14,10 @@
  * (reduceh.c) and asks reducev for the same rows (its columns never
  * depend on where a request starts).
  *
- * Before first use the two are compared on a few small images, through
- * strips, 128 x 128 tiles and borders; any difference (another libvips)
- * and libvips keeps the whole resize. unit.reduce compares them on a few
- * hundred random images and pipelines.
+ * Before first use (probe()): libvips must be 8.14, and reduceh.c must
+ * give vips_reduceh()'s bytes on six small images, through strips,
+ * 128 x 128 tiles and borders; else libvips keeps the whole resize.
+ * unit.reduce compares whole resizes on 300 random images and pipelines.
  */
 #include "idp_internal.h"
 
