@@ -79,34 +79,23 @@ static IDP__WIDE void column_sums(const uint8_t *px, size_t stride,
  * integer sums (the same in any order) and one scale: the rows first,
  * over the columns the taps read (from pixel x0; col: room for them),
  * then each pixel's taps along the row. col NULL (no memory for it):
- * each pixel's taps of every row. */
+ * each tap's rows summed on its own. */
 static void shrink_row(const uint8_t *px, size_t stride, const taps *tx,
                        const int *iy, int ny, int ow, int x0, int x1,
                        uint16_t *col, float *out)
 {
     float scale = 1.0f / (float)(tx->n * ny);
-    if (!col) {
-        for (int x = 0; x < ow; x++)
-            for (int c = 0; c < 3; c++) {
-                uint32_t v = 0;
-                for (int j = 0; j < ny; j++)
-                    for (int i = 0; i < tx->n; i++)
-                        v += px[(size_t)iy[j] * stride +
-                                (size_t)tx->idx[(size_t)x * (size_t)tx->n +
-                                                (size_t)i] *
-                                    3 +
-                                (size_t)c];
-                out[x * 3 + c] = (float)v * scale;
-            }
-        return;
-    }
-    column_sums(px, stride, iy, ny, (size_t)x0 * 3, (size_t)(x1 - x0 + 1) * 3,
-                col);
+    if (col)
+        column_sums(px, stride, iy, ny, (size_t)x0 * 3,
+                    (size_t)(x1 - x0 + 1) * 3, col);
     for (int x = 0; x < ow; x++) {
         const int *ix = tx->idx + (size_t)x * (size_t)tx->n;
         uint32_t r = 0, g = 0, b = 0;
         for (int i = 0; i < tx->n; i++) {
-            const uint16_t *p = col + (size_t)(ix[i] - x0) * 3;
+            uint16_t own[3];
+            const uint16_t *p = col ? col + (size_t)(ix[i] - x0) * 3 : own;
+            if (!col)
+                column_sums(px, stride, iy, ny, (size_t)ix[i] * 3, 3, own);
             r += p[0];
             g += p[1];
             b += p[2];
@@ -153,12 +142,10 @@ static void resample_rows(void *arg, int y0, int y1)
 {
     const resample_job *j = arg;
     const taps *ty = j->ty, *tx = j->tx;
-    int x0 = tx->idx[0], x1 = tx->idx[0];
+    /* a shrink's taps only grow along the row (positions in order,
+     * clamped): the first and the last bound the columns read */
+    int x0 = tx->idx[0], x1 = tx->idx[(size_t)j->ow * (size_t)tx->n - 1];
     uint16_t *col = NULL;
-    for (size_t i = 1; j->shrink && i < (size_t)j->ow * (size_t)tx->n; i++) {
-        x0 = tx->idx[i] < x0 ? tx->idx[i] : x0;
-        x1 = tx->idx[i] > x1 ? tx->idx[i] : x1;
-    }
     if (j->shrink)
         col = malloc((size_t)(x1 - x0 + 1) * 3 * sizeof *col);
     for (int y = y0; y < y1; y++) {
