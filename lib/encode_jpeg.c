@@ -354,11 +354,11 @@ static idp_status job_bisect2(search_job *job, int full_chroma, int *lo,
     return job_bisect(job, full_chroma, lo, hi); /* one quality left */
 }
 
-/* libjpeg's table scale for a quality (jpeg_quality_scaling()), in
- * percent, at least 1. */
+/* libjpeg's table scale for a quality, in percent, at least 1 (100 is
+ * 0 there: every table entry 1). */
 static double quality_scale(int q)
 {
-    double s = q < 50 ? 5000.0 / (q < 1 ? 1 : q) : 200.0 - 2.0 * q;
+    int s = jpeg_quality_scaling(q);
     return s < 1 ? 1 : s;
 }
 
