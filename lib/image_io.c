@@ -1136,8 +1136,8 @@ static idp_rect clamp_roi(const idp_image *img, idp_rect r)
  * then Lanczos for the 2-4x left). vips_resize() on a memory image alone
  * took 0.6 s for a 12 MP photo to 800 px, this 75 ms (a box over the
  * whole factor is slower again on crops: 22 ms instead of 7 for 1400 px
- * to 420). The Lanczos reduction's rows by reduceh.c where it can stand
- * for libvips (image_reduce.c), the same bytes. */
+ * to 420). Lanczos by image_reduce.c: its rows by reduceh.c where that
+ * can stand for libvips, the same bytes. */
 static int scale_by(VipsImage *in, VipsImage **out, double k)
 {
     VipsImage *box = NULL;
@@ -1146,16 +1146,10 @@ static int scale_by(VipsImage *in, VipsImage **out, double k)
     if (fabs(k - 1.0) < 1e-9)
         return vips_copy(in, out, NULL);
     if (whole < 2)
-        return idp__reduce(in, out, k) == 0
-                   ? 0
-                   : vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3,
-                                 NULL);
+        return idp__resize_lanczos(in, out, k);
     if (vips_shrink(in, &box, whole, whole, NULL))
         return -1;
-    rc = idp__reduce(box, out, k * whole) == 0
-             ? 0
-             : vips_resize(box, out, k * whole, "kernel", VIPS_KERNEL_LANCZOS3,
-                           NULL);
+    rc = idp__resize_lanczos(box, out, k * whole);
     g_object_unref(box);
     return rc;
 }

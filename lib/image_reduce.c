@@ -149,7 +149,7 @@ static int plain_8bit(const VipsImage *im)
            (im->Bands == 1 || im->Bands == 3);
 }
 
-/* The work of idp__reduce(), without the probe. */
+/* Our reduction (k < 1): 0, or -1 where it cannot stand for libvips'. */
 static int reduce(VipsImage *in, VipsImage **out, double k)
 {
     VipsImage *v = NULL;
@@ -284,11 +284,13 @@ static void probe(void)
     probe_ok = 1;
 }
 
-int idp__reduce(VipsImage *in, VipsImage **out, double k)
+int idp__resize_lanczos(VipsImage *in, VipsImage **out, double k)
 {
     pthread_once(&probe_once, probe);
     *out = NULL;
-    return probe_ok ? reduce(in, out, k) : -1;
+    if (probe_ok && reduce(in, out, k) == 0)
+        return 0;
+    return vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
 }
 
 int idp__reduce_check(int cases, int *made)

@@ -11,10 +11,11 @@
 
 #include <vips/vips.h>
 
-/* vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3) for k < 1, the
- * same pixels however *out is asked for: 0, or -1 when this cannot stand
- * for libvips (another libvips, another format, a reduction libvips
- * makes otherwise, an error); the caller then calls vips_resize(). */
-int idp__reduce(VipsImage *in, VipsImage **out, double k);
+/* vips_resize(in, out, k, "kernel", VIPS_KERNEL_LANCZOS3), the same
+ * pixels however *out is asked for: a reduction (k < 1) of 8-bit pixels
+ * with the rows by reduceh.c when it can stand for libvips' (libvips
+ * 8.14, 1 or 3 bands, no box shrink inside), else libvips' own. 0, or
+ * -1 as vips_resize() fails. */
+int idp__resize_lanczos(VipsImage *in, VipsImage **out, double k);
 
 #endif
