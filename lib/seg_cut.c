@@ -293,19 +293,18 @@ static double tex_cost(const cut_models *m, size_t i)
 }
 
 /* -log p(colour | wall) at pixel i: the shaded field, mixed with the
- * background mixture. */
-static double nll_wall(const idp__seg_work *w, const cut_models *m, size_t i)
+ * background mixture (bg_nll: the mixture's -log density at the pixel,
+ * read when m->has_bg). */
+static double nll_wall(const cut_models *m, size_t i, double bg_nll)
 {
-    const float *p = w->img.px + 3 * i;
-    double s2 = m->sigma * m->sigma, a, b, lo, k = m->shade[i];
+    double s2 = m->sigma * m->sigma, a, b, k = m->shade[i];
     double sh = k < 1 ? (1 - k) / SHADOW_SIG : 0;
     a = (double)m->wd[i] * m->wd[i] / (2 * s2) + m->wall_norm + sh * sh / 2 -
         m->log_wall_w;
     if (!m->has_bg)
         return a + tex_cost(m, i);
-    b = idp__gmm_nll(&m->bg, p) - m->log_other_w;
-    lo = a < b ? a : b;
-    return lo - log1p(exp(-fabs(a - b))) + tex_cost(m, i);
+    b = bg_nll - m->log_other_w;
+    return idp__nll_sum(a, b) + tex_cost(m, i);
 }
 
 /* Hard labels: the certain person; far pixels that look like the wall. */
@@ -323,11 +322,14 @@ static void hard_labels(const idp__seg_work *w, const cut_models *m,
     }
 }
 
-/* Data term (nats) of labelling pixel i person minus wall, capped. */
-static double data_diff(const idp__seg_work *w, const cut_models *m, size_t i)
+/* Data term (nats) of labelling pixel i person minus wall, capped; fg_nll
+ * and bg_nll: the mixtures' -log densities at the pixel (read when there
+ * is a mixture). */
+static double data_diff(const cut_models *m, size_t i, double fg_nll,
+                        double bg_nll)
 {
-    double fg = m->has_fg ? idp__gmm_nll(&m->fg, w->img.px + 3 * i) : 20, d;
-    d = (fg - m->log_pr[i]) - (nll_wall(w, m, i) - m->log_not_pr[i]);
+    double fg = m->has_fg ? fg_nll : 20, d;
+    d = (fg - m->log_pr[i]) - (nll_wall(m, i, bg_nll) - m->log_not_pr[i]);
     return d > MAX_NATS ? MAX_NATS : d < -MAX_NATS ? -MAX_NATS : d;
 }
 
@@ -400,17 +402,38 @@ typedef struct data_job {
     int32_t *cap; /* 2 per pixel */
 } data_job;
 
+/* The pixels in the graph go DATA_BATCH at a time: their colours
+ * gathered, the mixtures' densities taken in vectors, then each pixel's
+ * term. */
+#define DATA_BATCH 64
+
 static void data_rows(void *p, int y0, int y1)
 {
     data_job *j = p;
-    size_t W = (size_t)j->w->img.w;
-    for (size_t i = (size_t)y0 * W; i < (size_t)y1 * W; i++) {
-        double d;
-        if (j->hard[i])
-            continue;
-        d = data_diff(j->w, j->m, i) * QUANT;
-        j->cap[2 * i] = d < 0 ? (int32_t)(-d + 0.5) : 0;
-        j->cap[2 * i + 1] = d > 0 ? (int32_t)(d + 0.5) : 0;
+    const cut_models *m = j->m;
+    const float *px = j->w->img.px;
+    size_t W = (size_t)j->w->img.w, i = (size_t)y0 * W, end = (size_t)y1 * W;
+    size_t at[DATA_BATCH];
+    float col[3 * DATA_BATCH];
+    double fg[DATA_BATCH], bg[DATA_BATCH];
+    while (i < end) {
+        size_t n = 0;
+        for (; i < end && n < DATA_BATCH; i++)
+            if (!j->hard[i]) {
+                memcpy(col + 3 * n, px + 3 * i, 3 * sizeof *col);
+                at[n++] = i;
+            }
+        if (m->has_fg)
+            idp__gmm_nll_n(&m->fg, col, n, fg);
+        if (m->has_bg)
+            idp__gmm_nll_n(&m->bg, col, n, bg);
+        for (size_t k = 0; k < n; k++) {
+            double d = data_diff(m, at[k], m->has_fg ? fg[k] : 0,
+                                 m->has_bg ? bg[k] : 0) *
+                       QUANT;
+            j->cap[2 * at[k]] = d < 0 ? (int32_t)(-d + 0.5) : 0;
+            j->cap[2 * at[k] + 1] = d > 0 ? (int32_t)(d + 0.5) : 0;
+        }
     }
 }
 

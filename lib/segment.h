@@ -150,6 +150,14 @@ int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k,
 /* -log of the density at x (the best component; nats). */
 double idp__gmm_nll(const idp__gmm *g, const float x[3]);
 
+/* The same for n colours (3 floats each) into out[0..n), in vectors:
+ * the same doubles. */
+void idp__gmm_nll_n(const idp__gmm *g, const float *x, size_t n, double *out);
+
+/* -log(exp(-a) + exp(-b)): the -log density of a mixture of two, from
+ * each one's -log (nats), as lo - log1p(exp(-|a - b|)) gives it. */
+double idp__nll_sum(double a, double b);
+
 /* ---- the wall as a smooth field (wall.c) ---- */
 
 /* The field's coefficients are 18 doubles, row-major [c][k] as in

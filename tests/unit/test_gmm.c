@@ -4,7 +4,8 @@
  * normalised Gaussian, the density is the best component's to the bit
  * (gmm.c computes it by part, in vectors), k-means' nearest centres
  * (taken over all the samples centre by centre, in vectors) are one loop
- * per sample's, and too few samples are refused.
+ * per sample's, the density of many colours at once is each one's, a
+ * mixture of two densities adds them, and too few samples are refused.
  */
 #include "check.h"
 #include "segment.h"
@@ -141,6 +142,52 @@ static void test_nearest(void)
     CHECK(ties > 1000); /* the first of equals was put to the test */
 }
 
+/* idp__gmm_nll_n(): every count from 0 to 40 (whole vectors and the
+ * tail) and a long run, each colour's density the best component's to
+ * the bit, nothing written past n. */
+static void test_many(void)
+{
+    static float x[700 * 3];
+    static double out[701];
+    idp__gmm g;
+    int off = 0, all = 0;
+    for (int i = 0; i < 700 * 3; i++)
+        x[i] = (float)(128 + 40 * gauss());
+    CHECK_EQ_INT(idp__gmm_fit(&g, x, 700, 5, 9.0), 0);
+    for (size_t n = 0; n <= 41; n++) {
+        size_t len = n == 41 ? 700 : n, at = n == 41 ? 0 : 3 * n;
+        out[len] = 12345.0;
+        idp__gmm_nll_n(&g, x + at, len, out);
+        for (size_t i = 0; i < len; i++, all++)
+            off += out[i] != nll_of(&g, x + at + 3 * i);
+        off += out[len] != 12345.0;
+    }
+    CHECK_EQ_INT(off, 0);
+    CHECK(all > 1000);
+}
+
+/* idp__nll_sum() is lo - log1p(exp(-|a - b|)) to the bit, also where it
+ * skips the two calls (gaps past 50 nats), and by definition near. */
+static void test_nll_sum(void)
+{
+    static const double lo[] = {-300, -41.5, -2,   -1e-3, 0,   1e-4,
+                                2e-3, 0.75,  9.25, 33.3,  1e3, 7e5};
+    static const double gap[] = {0,    1e-9, 0.5,  3,       17,   36,
+                                 37.5, 45,   49.9, 50,      50.1, 60,
+                                 200,  800,  1e6,  INFINITY};
+    int off = 0;
+    for (size_t i = 0; i < sizeof lo / sizeof lo[0]; i++)
+        for (size_t k = 0; k < sizeof gap / sizeof gap[0]; k++) {
+            double a = lo[i], b = lo[i] + gap[k];
+            double want = a - log1p(exp(-gap[k]));
+            off += idp__nll_sum(a, b) != want || idp__nll_sum(b, a) != want;
+        }
+    CHECK_EQ_INT(off, 0);
+    CHECK_NEAR(idp__nll_sum(3, 5), -log(exp(-3.0) + exp(-5.0)), 1e-12);
+    CHECK_NEAR(idp__nll_sum(7, 7), 7 - log(2.0), 1e-12);
+    CHECK(isnan(idp__nll_sum(NAN, 2)));
+}
+
 static void test_too_few(void)
 {
     float x[3 * 5] = {0};
@@ -155,6 +202,8 @@ int main(void)
     test_two_clusters();
     test_components();
     test_nearest();
+    test_many();
+    test_nll_sum();
     test_too_few();
     return CHECK_DONE();
 }
