@@ -117,29 +117,35 @@ typedef struct blend_job {
     uint8_t *out, *fg;
 } blend_job;
 
-/* The composite of rows y0..y1-1. */
+/* The composite of rows y0..y1-1. A pixel all person (alpha 255) keeps
+ * its colour and one all wall (0) takes the target: what
+ * a F + (1 - a) T gives them (whole numbers, a = 1 or 0), without the
+ * arithmetic; only the soft pixels are mixed. */
 static void blend(void *arg, int y0, int y1)
 {
     const blend_job *j = arg;
     const uint8_t *rgb = j->rgb, *alpha = j->alpha;
     float *const *near = j->near, *const *bw = j->bw;
     const double t[3] = {j->target.r, j->target.g, j->target.b};
+    const uint8_t tb[3] = {j->target.r, j->target.g, j->target.b},
+                  zero[3] = {0};
     uint8_t *out = j->out, *fg = j->fg;
     size_t end = (size_t)y1 * (size_t)j->w;
     for (size_t k = (size_t)y0 * (size_t)j->w; k < end; k++) {
-        double a = alpha[k] / 255.0, f[3] = {0, 0, 0};
-        if (alpha[k] == 255) {
-            for (int c = 0; c < 3; c++)
-                f[c] = rgb[k * 3 + (size_t)c];
-        } else if (alpha[k] > 0) {
-            double i[3], b[3], p[3];
-            for (int c = 0; c < 3; c++) {
-                i[c] = rgb[k * 3 + (size_t)c];
-                b[c] = bw[c][k];
-                p[c] = near[c][k];
-            }
-            edge_colour(i, b, a, p, near[3][k], f);
+        double a = alpha[k] / 255.0, i[3], b[3], p[3], f[3];
+        if (alpha[k] == 255 || alpha[k] == 0) {
+            const uint8_t *o = alpha[k] ? rgb + k * 3 : tb;
+            memcpy(out + k * 3, o, 3);
+            if (fg)
+                memcpy(fg + k * 3, alpha[k] ? o : zero, 3);
+            continue;
         }
+        for (int c = 0; c < 3; c++) {
+            i[c] = rgb[k * 3 + (size_t)c];
+            b[c] = bw[c][k];
+            p[c] = near[c][k];
+        }
+        edge_colour(i, b, a, p, near[3][k], f);
         for (size_t c = 0; c < 3; c++) {
             out[k * 3 + c] = clamp8(a * f[c] + (1 - a) * t[c]);
             if (fg)
