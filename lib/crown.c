@@ -169,9 +169,12 @@ static void bg_at(const crown_bg *bg, int x, double lab[3])
 }
 
 /* Foreground columns of row y among the examined ones: how many, and the
- * longest run of adjacent examined columns. */
+ * longest run of adjacent examined columns. With stop_at_half, only
+ * whether at least half of them are foreground is wanted: the scan stops
+ * once that is settled either way (*run is then not the row's). */
 static void row_stats(const crown_img *im, const crown_geom *g,
-                      const crown_bg *bg, int y, int *count, int *run)
+                      const crown_bg *bg, int y, int stop_at_half, int *count,
+                      int *run)
 {
     int n = g->x1 - g->x0 + 1, m = n < CROWN_COLS ? n : CROWN_COLS, cur = 0;
 
@@ -180,6 +183,8 @@ static void row_stats(const crown_img *im, const crown_geom *g,
     for (int i = 0; i < m; i++) {
         int x = m > 1 ? g->x0 + (int)((long)i * (n - 1) / (m - 1)) : g->x0;
         double lab[3], ref[3];
+        if (stop_at_half && (2 * *count >= m || 2 * (*count + m - i) < m))
+            return;
         pixel_lab(im, x, y, 1, lab);
         bg_at(bg, x, ref);
         if (de76(lab, ref) > CROWN_DE_FG) {
@@ -248,7 +253,7 @@ int idp__crown_from_pixels(const uint8_t *rgb, int w, int h, size_t stride,
         return 0;
     int n = g.x1 - g.x0 + 1, m = n < CROWN_COLS ? n : CROWN_COLS;
     for (int r = 0; r < g.brow && top < 0; r++) {
-        row_stats(&im, &g, &bg, r, &cnt, &run);
+        row_stats(&im, &g, &bg, r, 1, &cnt, &run);
         int half = 2 * cnt >= m;
         top = half && prev ? r - 1 : -1;
         prev = half;
@@ -257,7 +262,7 @@ int idp__crown_from_pixels(const uint8_t *rgb, int w, int h, size_t stride,
         return 0;
     int min_run = m / 20 > 3 ? m / 20 : 3;
     while (top > 0) {
-        row_stats(&im, &g, &bg, top - 1, &cnt, &run);
+        row_stats(&im, &g, &bg, top - 1, 0, &cnt, &run);
         if (run < min_run)
             break;
         top--;

@@ -447,20 +447,33 @@ static int blur_planes(float *grid, int np, int cw, int ch, int r)
     return 0;
 }
 
-/* Bilinear sample of the np values of grid cell position (gx, gy). */
-static void grid_at(const float *grid, int np, int cw, int ch, double gx,
-                    double gy, float *v)
+/* Where a bilinear sample of a cw x ch grid at cell position (gx, gy)
+ * reads: the offsets of its four cells and the weights. */
+typedef struct grid_tap {
+    size_t a, b, c, d; /* cells (x0, y0), (x1, y0), (x0, y1), (x1, y1) */
+    double fx, fy;
+} grid_tap;
+
+static grid_tap grid_tap_at(int np, int cw, int ch, double gx, double gy)
 {
     int x0 = (int)floor(gx), y0 = (int)floor(gy);
-    double fx = gx - x0, fy = gy - y0;
+    grid_tap t = {0, 0, 0, 0, gx - x0, gy - y0};
     int x1 = clampi(x0 + 1, 0, cw - 1), y1 = clampi(y0 + 1, 0, ch - 1);
-    const float *a, *b, *c, *d;
     x0 = clampi(x0, 0, cw - 1);
     y0 = clampi(y0, 0, ch - 1);
-    a = grid + ((size_t)y0 * (size_t)cw + (size_t)x0) * (size_t)np;
-    b = grid + ((size_t)y0 * (size_t)cw + (size_t)x1) * (size_t)np;
-    c = grid + ((size_t)y1 * (size_t)cw + (size_t)x0) * (size_t)np;
-    d = grid + ((size_t)y1 * (size_t)cw + (size_t)x1) * (size_t)np;
+    t.a = ((size_t)y0 * (size_t)cw + (size_t)x0) * (size_t)np;
+    t.b = ((size_t)y0 * (size_t)cw + (size_t)x1) * (size_t)np;
+    t.c = ((size_t)y1 * (size_t)cw + (size_t)x0) * (size_t)np;
+    t.d = ((size_t)y1 * (size_t)cw + (size_t)x1) * (size_t)np;
+    return t;
+}
+
+/* The np values of grid at tap t. */
+static void grid_at(const float *grid, int np, const grid_tap *t, float *v)
+{
+    const float *a = grid + t->a, *b = grid + t->b, *c = grid + t->c,
+                *d = grid + t->d;
+    double fx = t->fx, fy = t->fy;
     for (int k = 0; k < np; k++)
         v[k] = (float)((1 - fy) * ((1 - fx) * a[k] + fx * b[k]) +
                        fy * ((1 - fx) * c[k] + fx * d[k]));
@@ -500,13 +513,14 @@ void idp__fill_at(const idp__fill *f, int x, int y, float *out)
     float v1[IDP__FILL_MAX + 1], v2[IDP__FILL_MAX + 1];
     int nc = f->nc, np = nc + 1;
     double gx = (x + 0.5) / f->step - 0.5, gy = (y + 0.5) / f->step - 0.5;
-    grid_at(f->g1, np, f->cw, f->ch, gx, gy, v1);
+    grid_tap t = grid_tap_at(np, f->cw, f->ch, gx, gy);
+    grid_at(f->g1, np, &t, v1);
     if (v1[nc] > 1e-4f) {
         for (int c = 0; c < nc; c++)
             out[c] = v1[c] / v1[nc];
         return;
     }
-    grid_at(f->g2, np, f->cw, f->ch, gx, gy, v2);
+    grid_at(f->g2, np, &t, v2);
     for (int c = 0; c < nc; c++)
         out[c] = v2[nc] > 1e-5f ? v2[c] / v2[nc] : f->fallback[c];
 }

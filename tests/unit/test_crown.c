@@ -247,6 +247,36 @@ static void test_stripes(void)
     free(img);
 }
 
+/* A dark band (a hat's brim seen edge-on) over exactly half of the
+ * examined columns (x0 = 173 .. x1 = 306 for the base scene, the eyes'
+ * mean x 239.998 -+ 0.35 FW: 134, every one examined) from row 40: half is
+ * enough, so the crown is row 40; one column fewer is not, and the crown is the
+ * hair's top. */
+static void test_half_row(void)
+{
+    for (int first = 240; first <= 241; first++) {
+        scene s = base();
+        idp_point lm[IDP_LANDMARKS];
+        uint8_t *img;
+        double y = -1.0;
+        s.noise = 0;
+        img = render(&s);
+        CHECK(img != NULL);
+        if (!img)
+            return;
+        for (int r = 40; r < 100; r++)
+            for (int x = first; x <= 306; x++)
+                memcpy(img + ((size_t)r * (size_t)s.w + (size_t)x) * 3,
+                       (uint8_t[3]){40, 30, 25}, 3);
+        landmarks(&s, lm);
+        CHECK_EQ_INT(
+            idp__crown_from_pixels(img, s.w, s.h, (size_t)s.w * 3, lm, &y), 1);
+        printf("band from x = %d: crown %.1f\n", first, y);
+        CHECK_NEAR(y, first == 240 ? 40.0 : 100.0, first == 240 ? 0.0 : 2.0);
+        free(img);
+    }
+}
+
 static void test_bad_landmarks(void)
 {
     scene s = base();
@@ -281,6 +311,7 @@ int main(void)
     test_touching_top();
     test_clutter();
     test_stripes();
+    test_half_row();
     test_bad_landmarks();
     return CHECK_DONE();
 }
