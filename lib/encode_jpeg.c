@@ -1,6 +1,8 @@
 /*
  * encode_jpeg.c - size-targeted baseline JPEG through the classic libjpeg
- * API (libjpeg-turbo). The only file of the library that uses libjpeg.
+ * API (libjpeg-turbo). With encode_gather.c (the statistics pass of the
+ * optimised tables, in place of libjpeg's) the library's only encoder of
+ * JPEG.
  *
  * Output: SOI, a JFIF APP0 (density unit 1 = dots per inch, x = y = dpi;
  * dpi 0: unit 0, aspect 1:1), DQT, SOF0 (baseline), DHT, SOS, EOI. No
@@ -37,9 +39,11 @@
  * libjpeg errors longjmp back to the trial (error_exit), which returns a
  * status; output_message is silenced (the library never prints).
  */
+#include "encode_gather.h"
 #include "idp_internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +91,8 @@ typedef struct encoder {
     uint8_t *row; /* one scanline: libjpeg takes non-const rows */
     const idp__jpeg_target *t;
     int created; /* cinfo exists: destroy it */
+    int gather;  /* statistics by encode_gather.c: 1 plain, 2 wide */
+    idp__gather counts;
 } encoder;
 
 typedef struct search_job {
@@ -211,6 +217,8 @@ static idp_status job_encode(encoder *job, int quality, int full_chroma)
         return fail_status(job);
     job_configure(job, quality, full_chroma);
     jpeg_start_compress(c, TRUE);
+    if (job->gather)
+        (void)idp__gather_take(c, &job->counts, job->gather == 2);
     while (c->next_scanline < c->image_height) {
         JSAMPROW row = job->row;
         memcpy(job->row, job->rgb + (size_t)c->next_scanline * job->stride,
@@ -219,6 +227,99 @@ static idp_status job_encode(encoder *job, int quality, int full_chroma)
     }
     jpeg_finish_compress(c);
     return IDP_OK;
+}
+
+/* ---- the statistics pass ---- */
+
+/* encode_gather.c is used once it has given libjpeg's files for a few
+ * small images (PROBE_CASES): another libjpeg whose counting or tables
+ * differ keeps its own pass. */
+#define PROBE_CASES 6
+
+static pthread_once_t gather_once = PTHREAD_ONCE_INIT;
+static int gather_on; /* 0: libjpeg counts; 2: encode_gather.c, wide */
+
+static unsigned probe_rand(unsigned *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* Case k: up to 41 x 37 px, smooth, noisy, a black and white
+ * checkerboard (the largest ACs) or 8 x 8 blocks black and white in turn
+ * (the largest DC differences), quality 1..100, both chroma layouts. */
+static void probe_image(int k, uint8_t *rgb, int *w, int *h, int *q, int *full)
+{
+    unsigned s = 2654435761u * (unsigned)(k + 1);
+    int kind = k % 4, noise = 1 + (int)(probe_rand(&s) % 120);
+    *w = 1 + (int)(probe_rand(&s) % 41);
+    *h = 1 + (int)(probe_rand(&s) % 37);
+    *q = k % 3 == 0 ? 100 : 1 + (int)(probe_rand(&s) % 100);
+    *full = k / 4 % 2;
+    for (int y = 0; y < *h; y++)
+        for (int x = 0; x < *w; x++)
+            for (int c = 0; c < 3; c++) {
+                int v = 40 * c + 3 * x + 2 * y +
+                        (int)(probe_rand(&s) % (unsigned)noise);
+                if (kind == 1)
+                    v = (int)(probe_rand(&s) % 256);
+                else if (kind == 2)
+                    v = (x + y) % 2 ? 255 : 0;
+                else if (kind == 3)
+                    v = (x / 8 + y / 8) % 2 ? 255 : 0;
+                rgb[(y * *w + x) * 3 + c] = (uint8_t)(v > 255 ? 255 : v);
+            }
+}
+
+/* The file of the image with libjpeg's statistics pass and with ours:
+ * 0 the same, 1 not, -1 an encode failed. */
+static int probe_compare(const uint8_t *rgb, int w, int h, int q, int full,
+                         int wide)
+{
+    static const idp__jpeg_target t = {300, 0, 0, 1, 100};
+    encoder e[2];
+    int rc = -1;
+    memset(e, 0, sizeof e);
+    for (int k = 0; k < 2; k++) {
+        e[k].rgb = rgb;
+        e[k].stride = 3 * (size_t)w;
+        e[k].t = &t;
+        e[k].gather = k ? 1 + wide : 0;
+        if (!(e[k].row = malloc(3 * (size_t)w)) ||
+            job_create(&e[k], w, h) != IDP_OK ||
+            job_encode(&e[k], q, full) != IDP_OK)
+            goto done;
+    }
+    rc = e[0].sink.len != e[1].sink.len ||
+         memcmp(e[0].sink.data, e[1].sink.data, e[0].sink.len) != 0;
+done:
+    for (int k = 0; k < 2; k++) {
+        if (e[k].created)
+            jpeg_destroy_compress(&e[k].cinfo);
+        free(e[k].sink.data);
+        free(e[k].row);
+    }
+    return rc;
+}
+
+int idp__jpeg_gather_check(int cases, int wide)
+{
+    static uint8_t rgb[41 * 37 * 3];
+    int differ = 0;
+    for (int k = 0; k < cases; k++) {
+        int w, h, q, full, rc;
+        probe_image(k, rgb, &w, &h, &q, &full);
+        rc = probe_compare(rgb, w, h, q, full, wide);
+        if (rc < 0)
+            return -1;
+        differ += rc;
+    }
+    return differ;
+}
+
+static void gather_probe(void)
+{
+    gather_on = idp__jpeg_gather_check(PROBE_CASES, 1) == 0 ? 2 : 0;
 }
 
 /* ---- the search ---- */
@@ -522,12 +623,14 @@ static const char *job_error(const search_job *job)
 static idp_status job_start(search_job *job, const uint8_t *rgb, int w, int h,
                             size_t stride)
 {
+    pthread_once(&gather_once, gather_probe);
     for (int k = 0; k < (job->threads >= 2 ? 2 : 1); k++) {
         encoder *e = &job->enc[k];
         idp_status st;
         e->rgb = rgb;
         e->stride = stride;
         e->t = job->t;
+        e->gather = gather_on;
         e->row = malloc(3 * (size_t)w);
         if (!e->row)
             return IDP_E_NOMEM;

@@ -571,6 +571,12 @@ idp_status idp__encode_jpeg(idp_ctx *ctx, const uint8_t *rgb, int w, int h,
                             size_t stride, const idp__jpeg_target *t,
                             idp__encoded *out);
 
+/* Test hook: `cases` small random images (sizes, qualities, chroma and
+ * contents from a seed) encoded with encode_gather.c's statistics pass
+ * (wide: its AVX-512 loop where the CPU has one) and with libjpeg's: the
+ * number whose files differ, -1 if an encode failed. */
+int idp__jpeg_gather_check(int cases, int wide);
+
 /* PNG of 8-bit pixels with `channels` 1 (grey), 3 (RGB) or 4 (RGBA), a
  * pHYs chunk stating `dpi` (0: none) and no other metadata. */
 idp_status idp__encode_png(idp_ctx *ctx, const uint8_t *px, int w, int h,

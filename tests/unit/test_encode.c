@@ -5,6 +5,7 @@
  * The files are checked by parsing them: JPEG markers (SOI, JFIF APP0 and
  * its density, no other APPn or COM, SOF0, EOI as the very last bytes) and
  * PNG chunks (CRCs, IHDR, pHYs, sRGB, no text, time, ICC, gAMA or cHRM).
+ * The statistics pass that replaces libjpeg's gives its files.
  */
 #include "check.h"
 #include "idp_internal.h"
@@ -671,6 +672,16 @@ static void expect_thumb(idp_ctx *ctx, int w, int h, int tw, int th)
     free(img);
 }
 
+/* encode_gather.c's statistics pass gives libjpeg's files, with its
+ * plain loop and its AVX-512 one: 600 small images (smooth, noisy,
+ * checkerboards, black and white blocks; qualities 1-100; 4:2:0 and
+ * 4:4:4). */
+static void test_jpeg_gather(void)
+{
+    CHECK_EQ_INT(idp__jpeg_gather_check(600, 0), 0);
+    CHECK_EQ_INT(idp__jpeg_gather_check(600, 1), 0);
+}
+
 static void test_thumbnail(void)
 {
     idp_ctx *ctx = NULL;
@@ -695,6 +706,7 @@ int main(void)
     test_jpeg_id_card();
     test_jpeg_bad_args();
     test_jpeg_two_threads();
+    test_jpeg_gather();
     test_png(4, 300, 6);
     test_png(1, 300, 0);
     test_png(3, 300, 2);
