@@ -18,7 +18,7 @@
  * zeros, the DC difference's size; the same refusal of coefficients too
  * large), and the tables are made from them by libjpeg's own
  * jpeg_gen_optimal_table(), so the file is the same. encode_jpeg.c also
- * compares files made both ways before it uses this (gather_ok()).
+ * compares files made both ways before it uses this (gather_probe()).
  */
 #include "encode_gather.h"
 

@@ -304,7 +304,7 @@ done:
 
 int idp__jpeg_gather_check(int cases, int wide)
 {
-    static uint8_t rgb[41 * 37 * 3];
+    uint8_t rgb[41 * 37 * 3];
     int differ = 0;
     for (int k = 0; k < cases; k++) {
         int w, h, q, full, rc;
