@@ -246,10 +246,3 @@ double idp__nll_sum(double a, double b)
         return lo;
     return lo - log1p(exp(-gap));
 }
-
-double idp__gmm_nll(const idp__gmm *g, const float x[3])
-{
-    double l;
-    idp__gmm_nll_n(g, x, 1, &l);
-    return l;
-}

@@ -131,8 +131,7 @@ int idp__seg_in_body(const idp__seg_geom *g, double x, double y);
 
 typedef struct idp__gmm {
     int k;
-    /* part[row][j]: component j's parameters by part, so that one vector
-     * holds a part of every component (idp__gmm_nll()); 0 past k */
+    /* part[row][j]: component j's parameters by part; 0 past k */
     double part[IDP__GMM_PARTS][IDP__GMM_MAX];
 } idp__gmm;
 
@@ -147,11 +146,9 @@ void idp__gmm_nearest(const float *x, size_t n, int k, const double (*c)[3],
 int idp__gmm_fit(idp__gmm *g, const float *x, size_t n, int k,
                  double var_floor);
 
-/* -log of the density at x (the best component; nats). */
-double idp__gmm_nll(const idp__gmm *g, const float x[3]);
-
-/* The same for n colours (3 floats each) into out[0..n), in vectors:
- * the same doubles. */
+/* -log of the density (the best component; nats) at each of n colours
+ * (3 floats each) into out[0..n), in vectors: each colour's doubles are
+ * those it gets alone. */
 void idp__gmm_nll_n(const idp__gmm *g, const float *x, size_t n, double *out);
 
 /* -log(exp(-a) + exp(-b)): the -log density of a mixture of two, from

@@ -2,7 +2,7 @@
  * test_gmm.c - colour mixtures (gmm.c): two well separated clusters are
  * found, each colour is likelier near its own cluster, the density is a
  * normalised Gaussian, the density is the best component's to the bit
- * (gmm.c computes it by part, in vectors), k-means' nearest centres
+ * (gmm.c computes colours in vectors), k-means' nearest centres
  * (taken over all the samples centre by centre, in vectors) are one loop
  * per sample's, the density of many colours at once is each one's, a
  * mixture of two densities adds them, and too few samples are refused.
@@ -27,6 +27,14 @@ static double gauss(void)
     return s - 6; /* ~N(0, 1) */
 }
 
+/* The density at one colour. */
+static double nll1(const idp__gmm *g, const float x[3])
+{
+    double l;
+    idp__gmm_nll_n(g, x, 1, &l);
+    return l;
+}
+
 static void test_two_clusters(void)
 {
     float x[2000 * 3], a[3] = {200, 60, 40}, b[3] = {30, 40, 160};
@@ -41,14 +49,13 @@ static void test_two_clusters(void)
           fabs(g.part[IDP__GMM_MEAN][1] - a[0]) < 2);
     CHECK(fabs(g.part[IDP__GMM_MEAN + 2][0] - b[2]) < 2 ||
           fabs(g.part[IDP__GMM_MEAN + 2][1] - b[2]) < 2);
-    CHECK(idp__gmm_nll(&g, a) < idp__gmm_nll(&g, mid) - 20);
-    CHECK(idp__gmm_nll(&g, b) < idp__gmm_nll(&g, mid) - 20);
+    CHECK(nll1(&g, a) < nll1(&g, mid) - 20);
+    CHECK(nll1(&g, b) < nll1(&g, mid) - 20);
     /* at a centre: -log(0.5 N(0; 26 I)) = log 2 + 1.5 log(2 pi 26) */
-    CHECK_NEAR(idp__gmm_nll(&g, a),
-               log(2) + 1.5 * log(2 * 3.14159265358979 * 26), 0.3);
+    CHECK_NEAR(nll1(&g, a), log(2) + 1.5 * log(2 * 3.14159265358979 * 26), 0.3);
 }
 
-/* idp__gmm_nll() as the components say, one at a time, in the order
+/* The density as the components say, one at a time, in the order
  * gmm.c computes it (its vectors must give these doubles to the bit). */
 static double nll_of(const idp__gmm *g, const float x[3])
 {
@@ -88,7 +95,7 @@ static void test_components(void)
         for (int i = 0; i < 3000; i += 7) {
             float p[3] = {x[i * 3] + (float)(3 * gauss()), x[i * 3 + 1],
                           x[i * 3 + 2] - (float)(5 * gauss())};
-            same += idp__gmm_nll(&g, p) == nll_of(&g, p);
+            same += nll1(&g, p) == nll_of(&g, p);
             all++;
         }
     }
@@ -194,7 +201,7 @@ static void test_too_few(void)
     idp__gmm g;
     CHECK_EQ_INT(idp__gmm_fit(&g, x, 5, 4, 1.0), -1);
     CHECK_EQ_INT(idp__gmm_fit(&g, x, 5, 1, 1.0), 0); /* degenerate: floor */
-    CHECK(isfinite(idp__gmm_nll(&g, x)));
+    CHECK(isfinite(nll1(&g, x)));
 }
 
 int main(void)
