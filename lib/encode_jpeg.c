@@ -163,9 +163,19 @@ static idp_status fail_status(const encoder *job)
     return IDP_E_INTERNAL;
 }
 
-/* The compressor for a w x h RGB image (it allocates, so it can fail). */
-static idp_status job_create(encoder *job, int w, int h)
+/* The compressor for a w x h RGB image at rgb (rows `stride` bytes
+ * apart), its target and its statistics pass (the `gather` field); it
+ * allocates, so it can fail; job_destroy() in any case. */
+static idp_status job_create(encoder *job, const uint8_t *rgb, int w, int h,
+                             size_t stride, const idp__jpeg_target *t,
+                             int gather)
 {
+    job->rgb = rgb;
+    job->stride = stride;
+    job->t = t;
+    job->gather = gather;
+    if (!(job->row = malloc(3 * (size_t)w)))
+        return IDP_E_NOMEM;
     job->cinfo.err = jpeg_std_error(&job->err.pub);
     job->err.pub.error_exit = fail_exit;
     job->err.pub.output_message = fail_silent;
@@ -182,6 +192,14 @@ static idp_status job_create(encoder *job, int w, int h)
     job->cinfo.input_components = 3;
     job->cinfo.in_color_space = JCS_RGB;
     return IDP_OK;
+}
+
+static void job_destroy(encoder *job)
+{
+    if (job->created)
+        jpeg_destroy_compress(&job->cinfo);
+    free(job->sink.data);
+    free(job->row);
 }
 
 /* Parameters of one trial: baseline, optimised Huffman, JFIF only. */
@@ -280,25 +298,16 @@ static int probe_compare(const uint8_t *rgb, int w, int h, int q, int full,
     encoder e[2];
     int rc = -1;
     memset(e, 0, sizeof e);
-    for (int k = 0; k < 2; k++) {
-        e[k].rgb = rgb;
-        e[k].stride = 3 * (size_t)w;
-        e[k].t = &t;
-        e[k].gather = k ? 1 + wide : 0;
-        if (!(e[k].row = malloc(3 * (size_t)w)) ||
-            job_create(&e[k], w, h) != IDP_OK ||
+    for (int k = 0; k < 2; k++)
+        if (job_create(&e[k], rgb, w, h, 3 * (size_t)w, &t, k ? 1 + wide : 0) !=
+                IDP_OK ||
             job_encode(&e[k], q, full) != IDP_OK)
             goto done;
-    }
     rc = e[0].sink.len != e[1].sink.len ||
          memcmp(e[0].sink.data, e[1].sink.data, e[0].sink.len) != 0;
 done:
-    for (int k = 0; k < 2; k++) {
-        if (e[k].created)
-            jpeg_destroy_compress(&e[k].cinfo);
-        free(e[k].sink.data);
-        free(e[k].row);
-    }
+    job_destroy(&e[0]);
+    job_destroy(&e[1]);
     return rc;
 }
 
@@ -625,16 +634,8 @@ static idp_status job_start(search_job *job, const uint8_t *rgb, int w, int h,
 {
     pthread_once(&gather_once, gather_probe);
     for (int k = 0; k < (job->threads >= 2 ? 2 : 1); k++) {
-        encoder *e = &job->enc[k];
-        idp_status st;
-        e->rgb = rgb;
-        e->stride = stride;
-        e->t = job->t;
-        e->gather = gather_on;
-        e->row = malloc(3 * (size_t)w);
-        if (!e->row)
-            return IDP_E_NOMEM;
-        st = job_create(e, w, h);
+        idp_status st =
+            job_create(&job->enc[k], rgb, w, h, stride, job->t, gather_on);
         if (st != IDP_OK)
             return st;
     }
@@ -643,12 +644,8 @@ static idp_status job_start(search_job *job, const uint8_t *rgb, int w, int h,
 
 static void job_end(search_job *job)
 {
-    for (int k = 0; k < 2; k++) {
-        if (job->enc[k].created)
-            jpeg_destroy_compress(&job->enc[k].cinfo);
-        free(job->enc[k].sink.data);
-        free(job->enc[k].row);
-    }
+    job_destroy(&job->enc[0]);
+    job_destroy(&job->enc[1]);
     free(job->best.data);
 }
 
