@@ -50,49 +50,42 @@ static inline int size_of(int v)
     return a ? 32 - __builtin_clz(a) : 0;
 }
 
-/* The natural position of each zigzag position (the JPEG standard's
- * order, libjpeg's jpeg_natural_order[]), 16-bit for the permutes. */
-static const uint16_t zigzag[DCTSIZE2] = {
-    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,
-    12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28,
-    35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
-    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63};
-
-/* Bit k (1..63): the k-th AC in zigzag order is not 0. */
-static uint64_t nonzero_acs(const JCOEF *b)
+/* Bit k (1..63): the k-th AC in zigzag order (zz: its natural position)
+ * is not 0. */
+static uint64_t nonzero_acs(const JCOEF *b, const uint16_t *zz)
 {
     uint64_t m = 0;
     for (int k = 1; k < DCTSIZE2; k++)
-        m |= (uint64_t)(b[zigzag[k]] != 0) << k;
+        m |= (uint64_t)(b[zz[k]] != 0) << k;
     return m;
 }
 
 #if GATHER_AVX512
 /* The same with AVX-512 (BW): the 64 coefficients put in zigzag order by
  * two permutes, then tested. */
-static AVX512BW uint64_t nonzero_acs_wide(const JCOEF *b)
+static AVX512BW uint64_t nonzero_acs_wide(const JCOEF *b, const uint16_t *zz)
 {
     __m512i lo = _mm512_loadu_si512((const void *)b);
     __m512i hi = _mm512_loadu_si512((const void *)(b + 32));
-    __m512i z0 = _mm512_permutex2var_epi16(
-        lo, _mm512_loadu_si512((const void *)zigzag), hi);
+    __m512i z0 =
+        _mm512_permutex2var_epi16(lo, _mm512_loadu_si512((const void *)zz), hi);
     __m512i z1 = _mm512_permutex2var_epi16(
-        lo, _mm512_loadu_si512((const void *)(zigzag + 32)), hi);
+        lo, _mm512_loadu_si512((const void *)(zz + 32)), hi);
     uint64_t m = (uint64_t)_mm512_test_epi16_mask(z0, z0) |
                  (uint64_t)_mm512_test_epi16_mask(z1, z1) << 32;
     return m & ~(uint64_t)1;
 }
 #endif
 
-static void count_block(j_compress_ptr c, const JCOEF *b, int wide, int last_dc,
-                        long *dc, long *ac)
+static void count_block(j_compress_ptr c, const idp__gather *g, const JCOEF *b,
+                        int last_dc, long *dc, long *ac)
 {
+    const uint16_t *zz = g->zigzag;
     uint64_t nz;
 #if GATHER_AVX512
-    nz = wide ? nonzero_acs_wide(b) : nonzero_acs(b);
+    nz = g->wide ? nonzero_acs_wide(b, zz) : nonzero_acs(b, zz);
 #else
-    (void)wide;
-    nz = nonzero_acs(b);
+    nz = nonzero_acs(b, zz);
 #endif
     int size = size_of(b[0] - last_dc), prev = 0;
     if (size > MAX_COEF_BITS + 1)
@@ -100,7 +93,7 @@ static void count_block(j_compress_ptr c, const JCOEF *b, int wide, int last_dc,
     dc[size]++;
     while (nz) {
         int k = __builtin_ctzll(nz), run = k - prev - 1;
-        size = size_of(b[zigzag[k]]);
+        size = size_of(b[zz[k]]);
         if (size > MAX_COEF_BITS)
             ERREXIT(c, JERR_BAD_DCT_COEF);
         ac[0xF0] += run >> 4; /* sixteen zeros each */
@@ -118,8 +111,8 @@ static boolean gather_mcu(j_compress_ptr c, JBLOCKROW *data)
     for (int k = 0; k < c->blocks_in_MCU; k++) {
         int ci = c->MCU_membership[k];
         const jpeg_component_info *comp = c->cur_comp_info[ci];
-        count_block(c, data[k][0], g->wide, g->last_dc[ci],
-                    g->dc[comp->dc_tbl_no], g->ac[comp->ac_tbl_no]);
+        count_block(c, g, data[k][0], g->last_dc[ci], g->dc[comp->dc_tbl_no],
+                    g->ac[comp->ac_tbl_no]);
         g->last_dc[ci] = data[k][0][0];
     }
     return TRUE;
@@ -153,6 +146,8 @@ int idp__gather_take(j_compress_ptr c, idp__gather *g, int wide)
     if (c->restart_interval || c->num_scans > 1 || !c->optimize_coding)
         return 0;
     memset(g, 0, sizeof *g);
+    for (int k = 0; k < DCTSIZE2; k++)
+        g->zigzag[k] = (uint16_t)jpeg_natural_order[k];
 #if GATHER_AVX512
     g->wide = wide && __builtin_cpu_supports("avx512bw");
 #else

@@ -5,6 +5,7 @@
 #ifndef IDP_ENCODE_GATHER_H
 #define IDP_ENCODE_GATHER_H
 
+#include <stdint.h>
 #include <stdio.h> /* jpeglib.h wants FILE */
 
 #include <jpeglib.h>
@@ -14,7 +15,8 @@
 typedef struct idp__gather {
     long dc[NUM_HUFF_TBLS][257], ac[NUM_HUFF_TBLS][257];
     int last_dc[MAX_COMPS_IN_SCAN];
-    int wide; /* AVX-512 (BW) */
+    uint16_t zigzag[DCTSIZE2]; /* libjpeg's jpeg_natural_order, 16-bit */
+    int wide;                  /* AVX-512 (BW) */
 } idp__gather;
 
 /* Right after jpeg_start_compress() of a single-scan encode with
