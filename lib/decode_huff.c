@@ -39,14 +39,21 @@
  * (decode_jpeg.c's longjmp). unit.decode_huff checks both on files made
  * and damaged by the thousand.
  *
+ * The coefficients go to libjpeg's MCU buffer through its decode_mcu
+ * method, in its order; or, for decode_rows.c, sixteen MCUs at a time to
+ * its buffers (idp__huff_mcus()), each block through a map from zigzag
+ * position to offset that decode_rows.c sets (idp__huff_map()).
+ *
  * It needs libjpeg's internal headers (jpegint.h: the entropy decoder's
  * method table, the input controller and marker reader states), which
  * libjpeg-turbo installs; the structures it touches are the ones every
  * libjpeg since 6b has.
  */
 #include "decode_huff.h"
+#include "decode_rows.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h> /* jpeglib.h wants FILE */
 #include <stdlib.h>
@@ -95,20 +102,25 @@ typedef struct bits {
 struct idp__huff {
     bits b;
     const table *dc[MAX_BLK], *ac[MAX_BLK];
-    int comp[MAX_BLK];    /* block -> component of the scan */
-    int keep_ac[MAX_BLK]; /* the output needs the ACs */
-    int keep_dc[MAX_BLK]; /* the output needs the DC */
+    const int16_t *map[MAX_BLK]; /* idp__huff_mcus()'s, by idp__huff_map() */
+    int comp[MAX_BLK];           /* block -> component of the scan */
+    int keep_ac[MAX_BLK];        /* the output needs the ACs */
+    int keep_dc[MAX_BLK];        /* the output needs the DC */
     int last_dc[MAX_COMPS_IN_SCAN];
     unsigned to_go;          /* MCUs to the next restart marker */
     int next_rst;            /* the number it must have */
     JCOEF scratch[DCTSIZE2]; /* where unneeded coefficients go */
     table tables[2 * NUM_HUFF_TBLS];
+    int16_t own[MAX_BLK][2 * DCTSIZE2]; /* maps set by idp__huff_map() */
+    idp__rows *rows;                    /* decode_rows.c's, or NULL */
 };
 
 /* libjpeg's jpeg_natural_order[]: zigzag position -> natural, and past
  * the end the 63rd, as its 16 extra entries give a corrupt run (here up
- * to 64 more: an end of block's skip). */
-static const uint8_t natural[2 * DCTSIZE2] = {
+ * to 64 more: an end of block's skip). A block's map: its coefficient at
+ * zigzag position `pos` goes to block[map[pos]]; libjpeg's blocks take
+ * this one, decode_rows.c's buffers their own. */
+static const int16_t natural[2 * DCTSIZE2] = {
     0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,  12, 19, 26,
     33, 40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28, 35, 42, 49, 56, 57, 50,
     43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53,
@@ -357,14 +369,14 @@ static int symbol_slow(j_decompress_ptr c, const table *t, uint32_t e,
         if (!(e & COMBINED))                                                   \
             goto slow;                                                         \
         pos += (int)(e >> 8) & 0xFF;                                           \
-        to[natural[pos]] = (JCOEF)(int16_t)(e >> 16);                          \
+        to[map[pos]] = (JCOEF)(int16_t)(e >> 16);                              \
         if (++pos >= DCTSIZE2) {                                               \
             DROP((e >> 56) & 63);                                              \
             goto done;                                                         \
         }                                                                      \
         DROP(LEN(e));                                                          \
         pos += (int)(e >> 32) & 63;                                            \
-        to[natural[pos]] = (JCOEF)(int16_t)(e >> 40);                          \
+        to[map[pos]] = (JCOEF)(int16_t)(e >> 40);                              \
         pos += (int)(e >> 38) & 3;                                             \
         if (pos >= DCTSIZE2)                                                   \
             goto done;                                                         \
@@ -388,9 +400,10 @@ static inline void dc(j_decompress_ptr c, idp__huff *h, int k, JCOEF *blk,
  * there: positions only grow, and the 63rd is the last stored). Each fill
  * leaves at least 56 bits: four fast entries (11 bits each at most), or
  * one slow symbol (31 bits at most) after a fill of its own. */
-static boolean decode_mcu(j_decompress_ptr c, JBLOCKROW *data)
+static inline __attribute__((always_inline)) void
+mcu(j_decompress_ptr c, idp__huff *h, JCOEF *const *dst,
+    const int16_t *const *maps)
 {
-    idp__huff *h = c->client_data;
     bits *b = &h->b;
     uint64_t acc, e;
     int n;
@@ -402,8 +415,9 @@ static boolean decode_mcu(j_decompress_ptr c, JBLOCKROW *data)
     }
     LOAD(b);
     for (int k = 0; k < c->blocks_in_MCU; k++) {
-        JCOEF *blk = data ? data[k][0] : h->scratch;
+        JCOEF *blk = dst[k];
         JCOEF *to = h->keep_ac[k] ? blk : h->scratch;
+        const int16_t *map = maps[k];
         const table *ac = h->ac[k];
         int diff = 0, pos = 1;
         FILL(c, b);
@@ -436,7 +450,7 @@ static boolean decode_mcu(j_decompress_ptr c, JBLOCKROW *data)
             if (size) {
                 pos += sym >> 4;
                 TAKE(v, size);
-                to[natural[pos]] = (JCOEF)v;
+                to[map[pos]] = (JCOEF)v;
             } else if (sym >> 4 == 15) {
                 pos += 15; /* sixteen zeros */
             } else {
@@ -452,7 +466,48 @@ static boolean decode_mcu(j_decompress_ptr c, JBLOCKROW *data)
         fail(c); /* bits wanted past the data: libjpeg's JWRN_HIT_MARKER */
     c->src->next_input_byte = b->p;
     c->src->bytes_in_buffer = (size_t)(b->end - b->p);
+}
+
+/* libjpeg's method: into its MCU buffer (NULL: nowhere), in libjpeg's
+ * order whatever idp__huff_map() set. */
+static boolean decode_mcu(j_decompress_ptr c, JBLOCKROW *data)
+{
+    _Static_assert(MAX_BLK == 10, "one map a block");
+    static const int16_t *const maps[MAX_BLK] = {
+        natural, natural, natural, natural, natural,
+        natural, natural, natural, natural, natural};
+    idp__huff *h = c->client_data;
+    JCOEF *dst[MAX_BLK];
+    for (int k = 0; k < c->blocks_in_MCU; k++)
+        dst[k] = data ? data[k][0] : h->scratch;
+    mcu(c, h, dst, maps);
     return TRUE;
+}
+
+void idp__huff_mcus(struct jpeg_decompress_struct *c, idp__huff *h, int n,
+                    JCOEF *const base[], const int step[])
+{
+    for (int m = 0; m < n; m++) {
+        JCOEF *dst[MAX_BLK];
+        for (int k = 0; k < c->blocks_in_MCU; k++)
+            dst[k] = base[k] + (ptrdiff_t)m * step[k];
+        mcu(c, h, dst, h->map);
+    }
+}
+
+int idp__huff_map(idp__huff *h, int k, const int16_t offset[DCTSIZE2])
+{
+    if (!h->keep_ac[k] || !h->keep_dc[k])
+        return -1; /* its coefficients go to the scratch block */
+    for (int pos = 0; pos < 2 * DCTSIZE2; pos++)
+        h->own[k][pos] = offset[natural[pos]];
+    h->map[k] = h->own[k];
+    return 0;
+}
+
+idp__rows *idp__huff_rows(const idp__huff *h)
+{
+    return h->rows;
 }
 
 /* ---- taking the scan ---- */
@@ -493,6 +548,7 @@ static int set_up(j_decompress_ptr c, idp__huff *h)
         built[d] = built[a] = 1;
         h->dc[k] = &h->tables[d];
         h->ac[k] = &h->tables[a];
+        h->map[k] = natural;
         h->comp[k] = ci;
         h->keep_dc[k] = comp->component_needed;
         h->keep_ac[k] = comp->component_needed && SCALED_SIZE(comp) > 1;
@@ -515,10 +571,13 @@ idp__huff *idp__huff_take(struct jpeg_decompress_struct *c)
     }
     c->client_data = h;
     c->entropy->decode_mcu = decode_mcu;
+    h->rows = idp__rows_take(c, h);
     return h;
 }
 
 void idp__huff_free(idp__huff *h)
 {
+    if (h)
+        idp__rows_free(h->rows);
     free(h);
 }

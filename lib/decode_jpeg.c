@@ -13,7 +13,8 @@
  * header (8-bit, no ICC profile, upright) and gives the size.
  *
  * The scan's Huffman decoding is decode_huff.c's where it can take it
- * (the same coefficients, a quarter of the time less).
+ * (the same coefficients, a quarter of the time less), and at 1/4 the
+ * way from its coefficients to pixels decode_rows.c's (the same pixels).
  *
  * Anything else returns 1 and the caller decodes through libvips, which
  * then also gives the error of a broken file: libjpeg's warnings (data

@@ -4,9 +4,13 @@
  * 4:2:2, 4:2:0 and 4:4:0; sizes from 1x1; qualities 25 to 100; standard
  * and optimised tables; restart intervals of 1 and 3 MCUs and of a row;
  * smooth pictures and noise (long codes, values longer than the fast
- * table). Each decoded at 1/1, 1/2, 1/4 and 1/8 with libjpeg's decoding
- * and with ours: ours taken for every sequential scan, the same pixels;
- * a progressive file left to libjpeg.
+ * table); rows of up to 65 MCUs (decode_rows.c takes 16 at a time). Each
+ * decoded at 1/1, 1/2, 1/4 and 1/8 with libjpeg's decoding and with
+ * ours: ours taken for every sequential scan, the same pixels (at 1/4,
+ * three components through decode_rows.c); a progressive file left to
+ * libjpeg. Files written from coefficients at the ends of their ranges
+ * (16-bit dequantisers), the same; and decode_rows.c declines when
+ * libjpeg's 2x2 IDCT is its C routine.
  *
  * 0xFF fill bytes put in where libjpeg reads past them (before a stuffed
  * 0xFF 0x00, before each restart marker): ours decodes the file, and to
@@ -22,6 +26,7 @@
  */
 #include "check.h"
 #include "decode_huff.h"
+#include "decode_idct.h"
 
 #include <setjmp.h>
 #include <stdint.h>
@@ -30,6 +35,8 @@
 #include <string.h>
 
 #include <jpeglib.h>
+
+#include <jpegint.h>
 
 typedef struct quiet {
     struct jpeg_error_mgr pub;
@@ -123,6 +130,7 @@ typedef struct decoded {
     uint8_t *px; /* NULL: refused */
     size_t n;
     int took; /* decode_huff.c decoded the scan */
+    int rows; /* and decode_rows.c made the pixels */
 } decoded;
 
 /* The file at 1/scale, every row, with ours when `ours`. */
@@ -131,7 +139,7 @@ static decoded decode(const unsigned char *d, unsigned long len, int scale,
 {
     struct jpeg_decompress_struct c;
     quiet err;
-    decoded r = {NULL, 0, 0};
+    decoded r = {NULL, 0, 0, 0};
     uint8_t *volatile px = NULL;
     idp__huff *volatile h = NULL;
     memset(&c, 0, sizeof c);
@@ -151,8 +159,10 @@ static decoded decode(const unsigned char *d, unsigned long len, int scale,
     c.scale_num = 1;
     c.scale_denom = (unsigned)scale;
     jpeg_start_decompress(&c);
-    if (ours)
+    if (ours) {
         r.took = (h = idp__huff_take(&c)) != NULL;
+        r.rows = h && idp__huff_rows(h) != NULL;
+    }
     r.n = (size_t)c.output_width * (size_t)c.output_components *
           (size_t)c.output_height;
     px = malloc(r.n ? r.n : 1);
@@ -172,7 +182,7 @@ static int same(const decoded *a, const decoded *b)
     return a->px && b->px && a->n == b->n && memcmp(a->px, b->px, a->n) == 0;
 }
 
-static int n_files, n_decodes, n_taken;
+static int n_files, n_decodes, n_taken, n_rows;
 
 /* Both decodes of a good file at every scale: the same, ours taken
  * unless progressive. */
@@ -183,6 +193,8 @@ static void check_good(const spec *s, const unsigned char *d, unsigned long len)
         CHECK(a.px != NULL);
         CHECK(same(&a, &b));
         CHECK_EQ_INT(b.took, !s->progressive);
+        CHECK_EQ_INT(b.rows, !s->progressive && s->comps == 3 && scale == 4 &&
+                                 idp__idct2_vector());
         if (!same(&a, &b))
             fprintf(stderr,
                     "  %dx%d comps %d %dx%d q%d opt %d rst %d/%d "
@@ -191,6 +203,7 @@ static void check_good(const spec *s, const unsigned char *d, unsigned long len)
                     s->restart, s->restart_rows, s->noise, scale);
         n_decodes++;
         n_taken += b.took;
+        n_rows += b.rows;
         free(a.px);
         free(b.px);
     }
@@ -353,10 +366,173 @@ static void one(const spec *s, int tries)
     free(d);
 }
 
+/* ---- coefficients at the ends of their ranges ---- */
+
+/* A file of w x h written from coefficients: ACs up to +-1023, DCs up to
+ * +-1023 (differences within 11 bits), dequantisers up to 32767 (16-bit
+ * tables, extended sequential): products past 16 bits and sums past 32,
+ * what libjpeg-turbo's SSE2 2x2 IDCT wraps and saturates. */
+static unsigned char *extreme(int w, int h, int hs, int vs, unsigned *seed,
+                              unsigned long *len)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    unsigned char *out = NULL;
+    jvirt_barray_ptr arrays[3];
+    unsigned int table[DCTSIZE2];
+    c.err = jpeg_std_error(&err);
+    err.output_message = on_output; /* "tables too coarse for baseline" */
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &out, len);
+    c.image_width = (JDIMENSION)w;
+    c.image_height = (JDIMENSION)h;
+    c.input_components = 3;
+    c.in_color_space = JCS_YCbCr;
+    jpeg_set_defaults(&c);
+    c.comp_info[0].h_samp_factor = hs;
+    c.comp_info[0].v_samp_factor = vs;
+    c.optimize_coding = TRUE; /* any symbol the values need */
+    for (int t = 0; t < 2; t++) {
+        for (int i = 0; i < DCTSIZE2; i++)
+            table[i] = *seed % 3 ? 1 + (rng = rng * 1664525u + 1013904223u,
+                                        (rng >> 8) % 32767)
+                                 : 1 + (unsigned)i;
+        *seed += 1;
+        jpeg_add_quant_table(&c, t, table, 100, FALSE);
+    }
+    for (int ci = 0; ci < 3; ci++) {
+        jpeg_component_info *comp = &c.comp_info[ci];
+        int hb = (w * comp->h_samp_factor / hs + 7) / 8 + hs;
+        int vb = (h * comp->v_samp_factor / vs + 7) / 8 + vs;
+        arrays[ci] = (*c.mem->request_virt_barray)(
+            (j_common_ptr)&c, JPOOL_IMAGE, TRUE, (JDIMENSION)hb, (JDIMENSION)vb,
+            (JDIMENSION)comp->v_samp_factor);
+    }
+    jpeg_write_coefficients(&c, arrays);
+    for (int ci = 0; ci < 3; ci++) {
+        jpeg_component_info *comp = &c.comp_info[ci];
+        for (JDIMENSION r = 0; r < comp->height_in_blocks; r++) {
+            JBLOCKARRAY rows = (*c.mem->access_virt_barray)(
+                (j_common_ptr)&c, arrays[ci], r, 1, TRUE);
+            for (JDIMENSION b = 0; b < comp->width_in_blocks; b++)
+                for (int i = 0; i < DCTSIZE2; i++) {
+                    int big = rnd(4) == 0, v = (int)rnd(2047) - 1023;
+                    rows[0][b][i] = (JCOEF)(big || i == 0 ? v
+                                            : rnd(3)      ? 0
+                                                          : v / 64);
+                }
+        }
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    return out;
+}
+
+static int n_extreme;
+
+/* Ours against libjpeg on such files at every scale; at 1/4 through
+ * decode_rows.c. */
+static void test_extreme(void)
+{
+    static const int samp[][2] = {{1, 1}, {2, 1}, {2, 2}, {1, 2}};
+    unsigned seed = 0;
+    for (int k = 0; k < 24; k++) {
+        unsigned long len = 0;
+        int w = 40 + (int)rnd(300), h = 8 + (int)rnd(60);
+        unsigned char *d =
+            extreme(w, h, samp[k % 4][0], samp[k % 4][1], &seed, &len);
+        for (int scale = 1; scale <= 8; scale *= 2) {
+            decoded a = decode(d, len, scale, 0), b = decode(d, len, scale, 1);
+            CHECK(a.px != NULL);
+            CHECK(same(&a, &b));
+            if (scale == 4)
+                CHECK_EQ_INT(b.rows, idp__idct2_vector());
+            n_extreme++;
+            free(a.px);
+            free(b.px);
+        }
+        free(d);
+    }
+}
+
+/* ---- decode_rows.c asks libjpeg's 2x2 IDCT ---- */
+
+/* libjpeg's C jpeg_idct_2x2() (jidctred.c): products in 64 bits, the
+ * pixels wrapped through its range table. On ordinary blocks it agrees
+ * with the SSE2 routine; decode_rows.c must find where it does not and
+ * leave the decode to libjpeg. */
+static void idct_2x2_c(j_decompress_ptr c, jpeg_component_info *comp,
+                       JCOEFPTR in, JSAMPARRAY out, JDIMENSION col)
+{
+    const short *q = comp->dct_table;
+    const JSAMPLE *range = c->sample_range_limit + CENTERJSAMPLE;
+    long ws[16];
+    for (int x = 0; x < 8; x++) {
+        long z0 = (long)in[x] * q[x], t0;
+        if (x == 2 || x == 4 || x == 6)
+            continue;
+        t0 = (long)in[56 + x] * q[56 + x] * -5906 +
+             (long)in[40 + x] * q[40 + x] * 6967 +
+             (long)in[24 + x] * q[24 + x] * -10426 +
+             (long)in[8 + x] * q[8 + x] * 29692;
+        ws[x] = ((z0 << 15) + t0 + (1L << 12)) >> 13;
+        ws[8 + x] = ((z0 << 15) - t0 + (1L << 12)) >> 13;
+    }
+    for (int r = 0; r < 2; r++) {
+        const long *w = ws + 8 * r;
+        long t10 = w[0] << 15,
+             t0 = w[7] * -5906 + w[5] * 6967 + w[3] * -10426 + w[1] * 29692;
+        out[r][col] = range[((t10 + t0 + (1L << 19)) >> 20) & 1023];
+        out[r][col + 1] = range[((t10 - t0 + (1L << 19)) >> 20) & 1023];
+    }
+}
+
+/* A 4:4:4 file decoded at 1/4: taken through decode_rows.c with
+ * libjpeg's own IDCT, not with the C routine in its place (then libjpeg's
+ * whole decode, which the C routine makes). */
+static void test_asks_libjpeg(void)
+{
+    spec s = {64, 48, 3, 1, 1, 90, 0, 0, 0, 0, 30};
+    unsigned long len = 0;
+    unsigned char *d = encode(&s, &len);
+    for (int swap = 0; swap < 2; swap++) {
+        struct jpeg_decompress_struct c;
+        quiet err;
+        idp__huff *volatile h = NULL;
+        memset(&c, 0, sizeof c);
+        c.err = jpeg_std_error(&err.pub);
+        err.pub.error_exit = on_error;
+        err.pub.emit_message = on_message;
+        err.pub.output_message = on_output;
+        if (setjmp(err.jump)) {
+            CHECK(0);
+            jpeg_destroy_decompress(&c);
+            idp__huff_free(h);
+            continue;
+        }
+        jpeg_create_decompress(&c);
+        jpeg_mem_src(&c, d, len);
+        jpeg_read_header(&c, TRUE);
+        c.scale_num = 1;
+        c.scale_denom = 4;
+        jpeg_start_decompress(&c);
+        if (swap)
+            for (int ci = 0; ci < c.num_components; ci++)
+                c.idct->inverse_DCT[ci] = idct_2x2_c;
+        h = idp__huff_take(&c);
+        CHECK(h != NULL);
+        CHECK_EQ_INT(h && idp__huff_rows(h) != NULL,
+                     !swap && idp__idct2_vector());
+        jpeg_destroy_decompress(&c);
+        idp__huff_free(h);
+    }
+    free(d);
+}
+
 int main(void)
 {
-    static const int sizes[][2] = {{1, 1},   {7, 9},   {16, 16},  {17, 33},
-                                   {64, 48}, {99, 70}, {200, 150}};
+    static const int sizes[][2] = {{1, 1},   {7, 9},   {16, 16},   {17, 33},
+                                   {64, 48}, {99, 70}, {200, 150}, {520, 24}};
     static const int samp[][3] = {
         {3, 1, 1}, {3, 2, 1}, {3, 2, 2}, {3, 1, 2}, {1, 1, 1}};
     static const int quality[] = {25, 75, 92, 100};
@@ -392,10 +568,14 @@ int main(void)
                   (int)rnd(100)};
         one(&s, 10);
     }
-    printf("%d files, %d decodes the same (%d by decode_huff.c), %d with "
-           "fill bytes; damaged: %d, %d decoded the same by both, %d by "
-           "libjpeg alone, %d by neither\n",
-           n_files, n_decodes, n_taken, n_filled, n_damaged, n_both, n_lib_only,
-           n_none);
+    test_extreme();
+    test_asks_libjpeg();
+    printf("%d files, %d decodes the same (%d by decode_huff.c, %d of them "
+           "through decode_rows.c), %d with fill bytes; damaged: %d, %d "
+           "decoded the same by both, %d by libjpeg alone, %d by neither\n",
+           n_files, n_decodes, n_taken, n_rows, n_filled, n_damaged, n_both,
+           n_lib_only, n_none);
+    printf("%d decodes of files with extreme coefficients the same\n",
+           n_extreme);
     return CHECK_DONE();
 }
