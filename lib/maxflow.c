@@ -15,7 +15,9 @@
  * its 8 arcs side by side, r_cap[8 p + k], where k is a direction in
  * `off`; the sister of direction k is k ^ 1. A ring of padding nodes
  * without capacity surrounds the grid, so every arc has a sister and no
- * step tests a border.
+ * step tests a border. A build writes each node's eight arcs and its
+ * terminals in one pass, node after node (a pixel away from the border
+ * without a test).
  *
  * The cut read back is the set of nodes reachable from the source in the
  * residual graph (at the end, the source tree is exactly that set). It is
@@ -73,15 +75,6 @@ static int node_of(const idp__graph *g, int x, int y)
     return (y + 1) * g->wp + x + 1;
 }
 
-static void reset(idp__graph *g)
-{
-    size_t n = (size_t)g->n;
-    memset(g->tr_cap, 0, n * sizeof *g->tr_cap);
-    memset(g->r_cap, 0, n * DIRS * sizeof *g->r_cap);
-    memset(g->sink, 0, n);
-    g->flow = 0;
-}
-
 idp__graph *idp__graph_new(int w, int h)
 {
     idp__graph *g;
@@ -131,64 +124,128 @@ void idp__graph_free(idp__graph *g)
     free(g);
 }
 
-/* Only the difference of the two terminal capacities matters to the cut:
- * the common part always flows and is counted at once. */
-static void add_tweights(idp__graph *g, int i, int32_t source, int32_t sink)
-{
-    int32_t t = g->tr_cap[i];
-    if (t > 0)
-        source += t;
-    else
-        sink -= t;
-    g->flow += source < sink ? source : sink;
-    g->tr_cap[i] = source - sink;
-}
-
 const int idp__graph_dx[4] = {1, 0, 1, -1}, idp__graph_dy[4] = {0, 1, 1, 1};
 
-/* The weight q between node i and its neighbour in arc slot k; fi, fj:
- * their fixed labels. Between two free nodes it is an edge; a fixed
- * node's label pulls a free one through its terminals. */
-static void add_pair(idp__graph *g, int i, int k, int32_t q, int fi, int fj)
+/* Arc slot k's step on the grid: E, W, S, N, SE, NW, SW, NE (off[]). */
+static const int step_x[DIRS] = {1, -1, 0, 0, 1, -1, -1, 1};
+static const int step_y[DIRS] = {0, 0, 1, -1, 1, -1, 1, -1};
+
+/* The weight between pixel p = (x, y) and its neighbour q along arc slot
+ * k (0 outside the grid): the even slots (E, S, SE, SW) are p's own
+ * weights d = k / 2, the odd ones its neighbour's towards p. */
+static int32_t weight(const idp__graph *g, const int32_t *pw, int x, int y,
+                      int k, size_t *q)
 {
-    int a = i * DIRS + k;
-    if (!fi && !fj) {
-        g->r_cap[a] = q;
-        g->r_cap[sister(g, a)] = q;
-    } else if (!fi) {
-        add_tweights(g, i, fj == IDP__GRAPH_SOURCE ? q : 0,
-                     fj == IDP__GRAPH_SINK ? q : 0);
-    } else if (!fj) {
-        add_tweights(g, head_of(g, a), fi == IDP__GRAPH_SOURCE ? q : 0,
-                     fi == IDP__GRAPH_SINK ? q : 0);
+    int nx = x + step_x[k], ny = y + step_y[k];
+    if (nx < 0 || nx >= g->w || ny < 0 || ny >= g->h)
+        return 0;
+    *q = (size_t)ny * (size_t)g->w + (size_t)nx;
+    return pw[4 * (k & 1 ? *q : (size_t)y * (size_t)g->w + (size_t)x) +
+              (size_t)(k / 2)];
+}
+
+/* The ring of padding nodes: no capacity. */
+static void clear_ring(idp__graph *g)
+{
+    size_t wp = (size_t)g->wp, last = (size_t)g->n - wp;
+    memset(g->tr_cap, 0, wp * sizeof *g->tr_cap);
+    memset(g->tr_cap + last, 0, wp * sizeof *g->tr_cap);
+    memset(g->r_cap, 0, wp * DIRS * sizeof *g->r_cap);
+    memset(g->r_cap + last * DIRS, 0, wp * DIRS * sizeof *g->r_cap);
+    for (int y = 1; y <= g->h; y++) {
+        size_t a = (size_t)y * wp, b = a + wp - 1;
+        g->tr_cap[a] = g->tr_cap[b] = 0;
+        memset(g->r_cap + a * DIRS, 0, DIRS * sizeof *g->r_cap);
+        memset(g->r_cap + b * DIRS, 0, DIRS * sizeof *g->r_cap);
     }
+}
+
+/* Pixel p = (x, y), node i: its eight arcs (a weight to a free neighbour,
+ * both ways; none from or to a fixed pixel) and its terminals: its data,
+ * and a fixed neighbour's weight towards that one's side. Only the
+ * difference of the two terminals matters to the cut: the common part
+ * always flows and is counted at once (the same whatever the order of
+ * the additions: integers). */
+static void node(idp__graph *g, const int32_t *data, const int32_t *pw,
+                 const uint8_t *fixed, int x, int y)
+{
+    size_t p = (size_t)y * (size_t)g->w + (size_t)x;
+    int i = node_of(g, x, y);
+    int32_t *r = g->r_cap + (size_t)i * DIRS;
+    int64_t source = 0, sink = 0, t;
+    for (int k = 0; k < DIRS; k++) {
+        size_t q = 0;
+        int32_t c = weight(g, pw, x, y, k, &q);
+        r[k] = 0;
+        if (c <= 0 || fixed[p])
+            continue;
+        if (!fixed[q])
+            r[k] = c;
+        else if (fixed[q] == IDP__GRAPH_SOURCE)
+            source += c;
+        else
+            sink += c;
+    }
+    if (fixed[p]) {
+        g->tr_cap[i] = 0;
+        return;
+    }
+    source += data[2 * p];
+    sink += data[2 * p + 1];
+    t = source - sink;
+    g->flow += (source + sink - (t < 0 ? -t : t)) / 2;
+    g->tr_cap[i] = (int32_t)t;
+}
+
+/* node() for a pixel not on the grid's border: every neighbour there. */
+static inline void inner_node(idp__graph *g, const int32_t *data,
+                              const int32_t *pw, const uint8_t *fixed, size_t p,
+                              int i)
+{
+    const size_t W = (size_t)g->w;
+    /* the neighbour of each arc slot, and the weight's index in pw */
+    const size_t q[DIRS] = {p + 1,     p - 1,     p + W,     p - W,
+                            p + W + 1, p - W - 1, p + W - 1, p - W + 1};
+    const size_t at[DIRS] = {4 * p,     4 * q[1],     4 * p + 1, 4 * q[3] + 1,
+                             4 * p + 2, 4 * q[5] + 2, 4 * p + 3, 4 * q[7] + 3};
+    int32_t *r = g->r_cap + (size_t)i * DIRS;
+    int32_t source = 0, sink = 0, t;
+    if (fixed[p]) {
+        memset(r, 0, DIRS * sizeof *r);
+        g->tr_cap[i] = 0;
+        return;
+    }
+    for (int k = 0; k < DIRS; k++) {
+        int32_t c = pw[at[k]] > 0 ? pw[at[k]] : 0;
+        uint8_t f = fixed[q[k]];
+        r[k] = f ? 0 : c;
+        source += f == IDP__GRAPH_SOURCE ? c : 0;
+        sink += f == IDP__GRAPH_SINK ? c : 0;
+    }
+    source += data[2 * p];
+    sink += data[2 * p + 1];
+    t = source - sink;
+    g->flow += (source + sink - (t < 0 ? -t : t)) / 2;
+    g->tr_cap[i] = t;
 }
 
 void idp__graph_build(idp__graph *g, const int32_t *data, const int32_t *pw,
                       const uint8_t *fixed)
 {
-    static const int slot[4] = {0, 2, 4, 6}; /* E, S, SE, SW's arc slot */
-    const int *dx = idp__graph_dx, *dy = idp__graph_dy;
-    int W = g->w, H = g->h;
-    reset(g);
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            size_t p = (size_t)y * (size_t)W + (size_t)x;
-            if (!fixed[p])
-                add_tweights(g, node_of(g, x, y), data[2 * p], data[2 * p + 1]);
+    g->flow = 0;
+    memset(g->sink, 0, (size_t)g->n);
+    clear_ring(g);
+    for (int y = 0; y < g->h; y++) {
+        int border = y == 0 || y == g->h - 1;
+        for (int x = 0; x < g->w; x++) {
+            if (border || x == 0 || x == g->w - 1)
+                node(g, data, pw, fixed, x, y);
+            else
+                inner_node(g, data, pw, fixed,
+                           (size_t)y * (size_t)g->w + (size_t)x,
+                           node_of(g, x, y));
         }
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            size_t p = (size_t)y * (size_t)W + (size_t)x;
-            for (int d = 0; d < 4; d++) {
-                int32_t q = pw[4 * p + (size_t)d];
-                int nx = x + dx[d], ny = y + dy[d];
-                if (q > 0 && nx >= 0 && nx < W && ny < H)
-                    add_pair(
-                        g, node_of(g, x, y), slot[d], q, fixed[p],
-                        fixed[(size_t)((long)p + dx[d] + (long)dy[d] * W)]);
-            }
-        }
+    }
 }
 
 static void set_active(idp__graph *g, int i)
