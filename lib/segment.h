@@ -181,6 +181,10 @@ void idp__wall_row(const double *coef, double v, double u0, double du, int n,
  * number of samples kept (the fit subsamples), 0 with too few. */
 int idp__wall_fit(const idp__fimg *img, const uint8_t *use, double coef[3][6],
                   double *sigma);
+/* The same with its sums in AVX-512 lanes where the CPU has them (wide)
+ * or one at a time: the same doubles (unit.wall). */
+int idp__wall_fit_at(const idp__fimg *img, const uint8_t *use,
+                     double coef[3][6], double *sigma, int wide);
 
 /* Median field colour and the P90 CIE76 distance of the pixels where
  * use[i] != 0 from the field. */

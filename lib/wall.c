@@ -12,6 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define WALL_AVX512 1
+#include <immintrin.h>
+#else
+#define WALL_AVX512 0
+#endif
+
 #define WALL_SAMPLES 8000  /* fit on at most this many pixels */
 #define STAT_SAMPLES 4000  /* CIE76 statistics on at most this many */
 #define WALL_ROUNDS  4     /* trimmed refits */
@@ -138,13 +145,12 @@ static int solve6(double a[6][6], double r[3][6], double x[3][6])
     return 0;
 }
 
-/* Least squares on the kept samples (centred basis). */
-static int fit_kept(const wall_samples *s, double cc[3][6])
+/* The normal equations' sums over the kept samples, one at a time in
+ * sample order: a[j][k] (k <= j) += b[j] b[k], r[c][j] += b[j] col[c];
+ * returns the samples kept. */
+static size_t sums_plain(const wall_samples *s, double a[6][6], double r[3][6])
 {
-    double a[6][6], r[3][6];
     size_t n = 0;
-    memset(a, 0, sizeof a);
-    memset(r, 0, sizeof r);
     for (size_t i = 0; i < s->n; i++) {
         double b[6];
         if (!s->keep[i])
@@ -158,6 +164,67 @@ static int fit_kept(const wall_samples *s, double cc[3][6])
         }
         n++;
     }
+    return n;
+}
+
+#if WALL_AVX512
+#define AVX512 __attribute__((target("avx512f")))
+
+/* sums_plain() with each sum a lane: row j of a is b[j] times the basis
+ * (the products and the order of the additions per lane are the same;
+ * the lanes above the diagonal are left out), row 6 + c of r the basis
+ * times col[c]. */
+static AVX512 size_t sums_wide(const wall_samples *s, double a[6][6],
+                               double r[3][6])
+{
+    __m512d acc[9];
+    size_t n = 0;
+    for (int j = 0; j < 9; j++)
+        acc[j] = _mm512_setzero_pd();
+    for (size_t i = 0; i < s->n; i++) {
+        double b[8] = {0};
+        __m512d bv;
+        if (!s->keep[i])
+            continue;
+        basis(s->uv + i * 2, b);
+        bv = _mm512_loadu_pd(b);
+        for (int j = 0; j < 6; j++)
+            acc[j] =
+                _mm512_add_pd(acc[j], _mm512_mul_pd(_mm512_set1_pd(b[j]), bv));
+        for (int c = 0; c < 3; c++)
+            acc[6 + c] = _mm512_add_pd(
+                acc[6 + c],
+                _mm512_mul_pd(bv, _mm512_set1_pd(s->col[i * 3 + (size_t)c])));
+        n++;
+    }
+    for (int j = 0; j < 9; j++) {
+        double v[8];
+        _mm512_storeu_pd(v, acc[j]);
+        for (int k = 0; k < 6; k++) {
+            if (j < 6 && k <= j)
+                a[j][k] = v[k];
+            else if (j >= 6)
+                r[j - 6][k] = v[k];
+        }
+    }
+    return n;
+}
+#endif
+
+/* Least squares on the kept samples (centred basis). */
+static int fit_kept(const wall_samples *s, double cc[3][6], int wide)
+{
+    double a[6][6], r[3][6];
+    size_t n;
+    memset(a, 0, sizeof a);
+    memset(r, 0, sizeof r);
+#if WALL_AVX512
+    if (wide && __builtin_cpu_supports("avx512f"))
+        n = sums_wide(s, a, r);
+    else
+#endif
+        n = sums_plain(s, a, r);
+    (void)wide;
     if (n < 12)
         return -1;
     for (int j = 1; j < 6; j++)
@@ -209,7 +276,8 @@ static void uncentre(double a[3][6], double coef[3][6])
     }
 }
 
-static int trimmed_fit(wall_samples *s, double cc[3][6], double *sigma)
+static int trimmed_fit(wall_samples *s, double cc[3][6], double *sigma,
+                       int wide)
 {
     float *tmp = s->res + s->n;
     double thr = 1e30;
@@ -225,7 +293,7 @@ static int trimmed_fit(wall_samples *s, double cc[3][6], double *sigma)
             s->keep[i] = s->res[i] <= thr;
             kept += s->keep[i];
         }
-        if (round == WALL_ROUNDS || fit_kept(s, cc) != 0)
+        if (round == WALL_ROUNDS || fit_kept(s, cc, wide) != 0)
             break;
     }
     for (size_t i = 0, j = 0; i < s->n; i++)
@@ -238,13 +306,19 @@ static int trimmed_fit(wall_samples *s, double cc[3][6], double *sigma)
 int idp__wall_fit(const idp__fimg *img, const uint8_t *use, double coef[3][6],
                   double *sigma)
 {
+    return idp__wall_fit_at(img, use, coef, sigma, 1);
+}
+
+int idp__wall_fit_at(const idp__fimg *img, const uint8_t *use,
+                     double coef[3][6], double *sigma, int wide)
+{
     wall_samples s;
     double cc[3][6];
     int kept = 0;
     memset(&s, 0, sizeof s);
     *sigma = 0;
     if (gather(img, use, &s) == 0 && s.n >= 12) {
-        kept = trimmed_fit(&s, cc, sigma);
+        kept = trimmed_fit(&s, cc, sigma, wide);
         uncentre(cc, coef);
     }
     free(s.keep);

@@ -1,7 +1,8 @@
 /*
  * test_wall.c - the wall field (wall.c): a known quadratic recovered
  * through noise and 25 % outliers, the row evaluator, the flat pull with
- * samples in one corner, and the statistics (median colour, CIE76 P90).
+ * samples in one corner, and the statistics (median colour, CIE76 P90);
+ * the fit's sums in vectors give the doubles of the plain ones.
  */
 #include "check.h"
 #include "segment.h"
@@ -111,10 +112,38 @@ static void test_stats(void)
     free(img.px);
 }
 
+/* The normal equations' sums in AVX-512 lanes or one at a time: the same
+ * doubles, on walls with outliers, masks and sizes from few samples to
+ * many (subsampled). */
+static void test_wide(void)
+{
+    int differ = 0, fits = 0;
+    for (int k = 0; k < 24; k++) {
+        idp__fimg img = {NULL, 20 + 37 * k % 200, 15 + 53 * k % 150};
+        size_t n = (size_t)img.w * (size_t)img.h;
+        uint8_t *use = malloc(n);
+        double c0[3][6], c1[3][6], s0, s1;
+        int k0, k1;
+        img.px = malloc(n * 3 * sizeof(float));
+        make_wall(&img, use, k % 2);
+        for (size_t i = 0; i < n; i++)
+            use[i] = k % 3 ? noise(1) > -0.6 : 1;
+        k0 = idp__wall_fit_at(&img, use, c0, &s0, 0);
+        k1 = idp__wall_fit_at(&img, use, c1, &s1, 1);
+        differ += k0 != k1 || s0 != s1 || memcmp(c0, c1, sizeof c0) != 0;
+        fits += k0 > 0;
+        free(use);
+        free(img.px);
+    }
+    CHECK_EQ_INT(differ, 0);
+    CHECK_EQ_INT(fits, 24);
+}
+
 int main(void)
 {
     test_fit();
     test_corner();
     test_stats();
+    test_wide();
     return CHECK_DONE();
 }
