@@ -122,6 +122,11 @@ typedef struct idp__grey_tables {
 void idp__grey_prepare(idp__grey_tables *t);
 void idp__grey_convert(const idp__grey_tables *t, const uint8_t *rgb, size_t n,
                        uint8_t *out);
+/* The same with at most the loop `wide`: 0 plain C, 1 AVX-512 (gathers),
+ * 2 AVX-512 VBMI (one load of the codes), each where the CPU has it; the
+ * same bytes (unit.grey). */
+void idp__grey_convert_at(const idp__grey_tables *t, const uint8_t *rgb,
+                          size_t n, uint8_t *out, int wide);
 /* Test hook (image_io.c): how many of the 2^24 colours grey.c converts
  * otherwise than libvips' pipeline; -1 when it is not used here. */
 int idp__grey_check_all(void);
