@@ -4,7 +4,8 @@
  * code, lane by lane (dlib/image_transforms/spatial_filtering.h): blocks
  * of 8 outputs from the first column with three running sums, the rest
  * with one; each product and sum rounded to float on its own. Every
- * output compared to the bit, on random planes of many shapes and taps,
+ * output compared to the bit, on random planes of many shapes and taps
+ * (and sparse ones: windows of zeros, where only signs of zero differ),
  * both with and without adding to the output, with AVX and (where the CPU
  * has it) AVX-512. (detect.split compares the
  * detector built on it with dlib's own detector on real photos.)
@@ -12,6 +13,7 @@
 #include "check.h"
 #include "hog_filter.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,19 @@ static float rnd(void)
     if (k < 12)
         return -0.0f;
     return ((float)(rng >> 8) / 16777216.0f - 0.5f) * (k < 128 ? 0.3f : 9.0f);
+}
+
+/* In a sparse plane (sparse set) most values are zeros, as around the
+ * detector's padding: windows of zeros only, where products of -0 (a
+ * negative tap) and sums of zeros must keep dlib's signs. */
+static int sparse;
+
+static float rnd_in(void)
+{
+    rng = rng * 1664525u + 1013904223u;
+    if (sparse && (rng >> 28) != 0)
+        return (rng >> 20 & 63) == 0 ? -0.0f : 0.0f;
+    return rnd();
 }
 
 /* A product then a sum, each rounded to float (volatile: no fused
@@ -125,12 +140,16 @@ static void one(long rows, long cols, long row_taps, long col_taps, int add_to)
     float *start = malloc(n * sizeof *start);
     float rf[16], cf[16];
     for (size_t i = 0; i < n; i++) {
-        in[i] = rnd();
+        in[i] = rnd_in();
         start[i] = ref[i] = add_to ? rnd() : 77.0f; /* 77: overwritten */
     }
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < 16; i++) { /* sparse: some filters all negative */
         rf[i] = rnd();
         cf[i] = rnd();
+        if (sparse && (cols & 1))
+            rf[i] = -fabsf(rf[i]) - 0.5f;
+        if (sparse && (rows & 1))
+            cf[i] = -fabsf(cf[i]) - 0.5f;
     }
     idp__sep_call s = {in, out, scr,      rows,     cols,  stride,
                        rf, cf,  row_taps, col_taps, add_to};
@@ -167,6 +186,12 @@ int main(void)
                 one(31, cols, 10, taps[t], add_to);
             }
     one(200, 120, 10, 10, 1);
+    sparse = 1; /* the detector's shapes again, mostly zeros */
+    for (long cols = 10; cols <= 90; cols++)
+        for (int add_to = 0; add_to <= 1; add_to++)
+            one(10 + cols % 23, cols, 10, 10, add_to);
+    for (size_t t = 0; t < sizeof taps / sizeof taps[0]; t++)
+        one(20, 40 + (long)t, taps[t], taps[t], (int)t & 1);
     printf("%d shapes compared (%d also with AVX-512), %d left to dlib\n",
            shapes, wide_shapes, fallbacks);
     CHECK(shapes > 500);
