@@ -29,16 +29,19 @@
 #define WALL_RADIUS 8    /* px at output size: the wall seen near the edge */
 
 /* Normalised convolution: planes p[0..2] hold weighted values and p[3]
- * the weights; each value plane becomes the weighted mean around each
- * pixel (p[3] its weight there). */
-static void weighted_mean(float *p[4], int w, int h, int r, float *tmp)
+ * the weights; each plane becomes their sum around each pixel, whose
+ * weighted mean mean_at() takes where it is read (the soft pixels
+ * only). */
+static void weighted_sums(float *p[4], int w, int h, int r, float *tmp)
 {
-    size_t n = (size_t)w * (size_t)h;
     for (int c = 0; c < 4; c++)
         idp__box_blur(p[c], w, h, r, tmp);
-    for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < 3; c++)
-            p[c][i] = p[3][i] > 1e-4f ? p[c][i] / p[3][i] : 0;
+}
+
+/* The weighted mean of channel c at pixel i (0 where no weight). */
+static float mean_at(float *const *p, int c, size_t i)
+{
+    return p[3][i] > 1e-4f ? p[c][i] / p[3][i] : 0;
 }
 
 /* Mean colour of the solid person pixels around each pixel, those at
@@ -57,11 +60,11 @@ static void nearby_person(const uint8_t *rgb, const uint8_t *alpha, int w,
             near[c][i] = m * rgb[i * 3 + (size_t)c];
         near[3][i] = m;
     }
-    weighted_mean(near, w, h, NEAR_RADIUS, tmp);
+    weighted_sums(near, w, h, NEAR_RADIUS, tmp);
 }
 
-/* The wall near each pixel: the field plus the mean residual of the
- * pixels of alpha 0 within WALL_RADIUS (the field alone where none). */
+/* The sums of the residuals from the field of the pixels of alpha 0
+ * within WALL_RADIUS, and their weights (wall_at() reads them). */
 static void nearby_wall(const uint8_t *rgb, const uint8_t *alpha,
                         const float *wall, int w, int h, float *bw[4],
                         float *tmp)
@@ -73,12 +76,15 @@ static void nearby_wall(const uint8_t *rgb, const uint8_t *alpha,
             bw[c][i] = m * (rgb[i * 3 + (size_t)c] - wall[i * 3 + (size_t)c]);
         bw[3][i] = m;
     }
-    weighted_mean(bw, w, h, WALL_RADIUS, tmp);
-    for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < 3; c++) {
-            float v = wall[i * 3 + (size_t)c] + bw[c][i];
-            bw[c][i] = v < 0 ? 0 : v > 255 ? 255 : v;
-        }
+    weighted_sums(bw, w, h, WALL_RADIUS, tmp);
+}
+
+/* The wall near pixel i, channel c: the field plus the mean residual
+ * nearby (the field alone where none), clamped to 0..255. */
+static float wall_at(const float *wall, float *const *bw, int c, size_t i)
+{
+    float v = wall[i * 3 + (size_t)c] + mean_at(bw, c, i);
+    return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
 /* Rounded half away from zero, as lround() (v - t is exact here), without
@@ -111,6 +117,7 @@ static void edge_colour(const double i[3], const double b[3], double a,
 /* What blend() reads and writes, for idp__par_rows. */
 typedef struct blend_job {
     const uint8_t *rgb, *alpha;
+    const float *wall;
     float *const *near, *const *bw;
     int w;
     idp_rgb target;
@@ -142,8 +149,8 @@ static void blend(void *arg, int y0, int y1)
         }
         for (int c = 0; c < 3; c++) {
             i[c] = rgb[k * 3 + (size_t)c];
-            b[c] = bw[c][k];
-            p[c] = near[c][k];
+            b[c] = wall_at(j->wall, bw, c, k);
+            p[c] = mean_at(near, c, k);
         }
         edge_colour(i, b, a, p, near[3][k], f);
         for (size_t c = 0; c < 3; c++) {
@@ -182,7 +189,8 @@ int idp__composite(const uint8_t *rgb, const uint8_t *alpha, const float *wall,
     float *buf = malloc(n * 10 * sizeof *buf);
     nearby near = {rgb, alpha, wall, w, h, {NULL}, NULL};
     nearby bw = {rgb, alpha, wall, w, h, {NULL}, NULL};
-    blend_job bj = {rgb, alpha, near.planes, bw.planes, w, target, out, fg};
+    blend_job bj = {rgb, alpha,  wall, near.planes, bw.planes,
+                    w,   target, out,  fg};
     if (!buf)
         return -1;
     near.tmp = buf + 8 * n;
