@@ -29,9 +29,10 @@ static float *collect_y(const idp__px *p, idp_rect r, const idp_point *lm,
     if (!v)
         return NULL;
     int step = idp__px_step(x0, y0, x1, y1, THIN_ABOVE);
+    idp__poly_row row = IDP__POLY_ROW;
     for (int y = y0; y < y1; y += step)
         for (int x = x0; x < x1; x += step)
-            if (idp__in_face(lm, x + 0.5, y + 0.5))
+            if (idp__in_face_row(lm, x + 0.5, y + 0.5, &row))
                 v[(*n)++] = (float)idp__px_y(p, idp__px_at(p, x, y));
     if (*n == 0) {
         free(v);

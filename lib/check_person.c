@@ -406,11 +406,17 @@ void idp__check_jewellery(const idp__check_env *e, idp_check_result *r)
                      100 * v);
 }
 
+/* The landmarks and a row of each lip outline's crossings. */
+typedef struct lips_keep {
+    const idp_point *lm;
+    idp__poly_row *outer, *inner;
+} lips_keep;
+
 static int on_lips(const void *ctx, int x, int y)
 {
-    const idp_point *lm = ctx;
-    return idp__in_polygon(&lm[48], 12, x + 0.5, y + 0.5) &&
-           !idp__in_polygon(&lm[60], 8, x + 0.5, y + 0.5);
+    const lips_keep *k = ctx;
+    return idp__in_polygon_row(&k->lm[48], 12, x + 0.5, y + 0.5, k->outer) &&
+           !idp__in_polygon_row(&k->lm[60], 8, x + 0.5, y + 0.5, k->inner);
 }
 
 void idp__check_makeup(const idp__check_env *e, idp_check_result *r)
@@ -420,14 +426,16 @@ void idp__check_makeup(const idp__check_env *e, idp_check_result *r)
     const idp_point *lm;
     double lips[3], v;
     idp_rect box;
+    idp__poly_row outer = IDP__POLY_ROW, inner = IDP__POLY_ROW;
+    lips_keep k = {NULL, &outer, &inner};
     if (!person_start(e, r, &pe))
         return;
-    lm = pe.g.lm;
+    lm = k.lm = pe.g.lm;
     box.x = lm[48].x;
     box.y = fmin(lm[50].y, lm[52].y);
     box.w = lm[54].x - lm[48].x;
     box.h = lm[57].y - box.y;
-    if (idp__px_median_lab(&pe.p, box, 1, on_lips, lm, lips) == 0) {
+    if (idp__px_median_lab(&pe.p, box, 1, on_lips, &k, lips) == 0) {
         idp__res_skip(r, "看不到嘴唇", "the lips are not visible");
         return;
     }

@@ -114,26 +114,65 @@ idp_rect idp__zone_lower_face(const idp__face_geo *g)
     return rect(g->lm[2].x, y0, g->lm[14].x, g->mouth_y);
 }
 
-int idp__in_polygon(const idp_point *pts, int n, double x, double y)
+/* The x where each edge of the polygon that spans the line y crosses it. */
+static void cross_row(const idp_point *pts, int n, double y, idp__poly_row *row)
+{
+    row->y = y;
+    row->n = 0;
+    for (int i = 0, j = n - 1; i < n && i < IDP__POLY_MAX; j = i++)
+        if ((pts[i].y > y) != (pts[j].y > y))
+            row->cross[row->n++] =
+                (pts[j].x - pts[i].x) * (y - pts[i].y) / (pts[j].y - pts[i].y) +
+                pts[i].x;
+}
+
+/* Even-odd: inside when x is left of an odd number of crossings. */
+static int left_of_odd(const idp__poly_row *row, double x)
 {
     int in = 0;
-    for (int i = 0, j = n - 1; i < n; j = i++) {
-        if ((pts[i].y > y) != (pts[j].y > y) &&
-            x < (pts[j].x - pts[i].x) * (y - pts[i].y) / (pts[j].y - pts[i].y) +
-                    pts[i].x)
-            in = !in;
-    }
+    for (int k = 0; k < row->n; k++)
+        in ^= x < row->cross[k];
     return in;
 }
 
-int idp__in_face(const idp_point lm[IDP_LANDMARKS], double x, double y)
+int idp__in_polygon_row(const idp_point *pts, int n, double x, double y,
+                        idp__poly_row *row)
 {
-    idp_point o[27];
+    if (!(row->y == y))
+        cross_row(pts, n, y, row);
+    return left_of_odd(row, x);
+}
+
+int idp__in_polygon(const idp_point *pts, int n, double x, double y)
+{
+    idp__poly_row row = IDP__POLY_ROW;
+    return idp__in_polygon_row(pts, n, x, y, &row);
+}
+
+/* The face outline as a polygon. */
+static void face_outline(const idp_point lm[IDP_LANDMARKS], idp_point o[27])
+{
     for (int i = 0; i <= 16; i++)
         o[i] = lm[i];
     for (int i = 0; i < 10; i++)
         o[17 + i] = lm[26 - i];
-    return idp__in_polygon(o, 27, x, y);
+}
+
+int idp__in_face_row(const idp_point lm[IDP_LANDMARKS], double x, double y,
+                     idp__poly_row *row)
+{
+    if (!(row->y == y)) {
+        idp_point o[27];
+        face_outline(lm, o);
+        cross_row(o, 27, y, row);
+    }
+    return left_of_odd(row, x);
+}
+
+int idp__in_face(const idp_point lm[IDP_LANDMARKS], double x, double y)
+{
+    idp__poly_row row = IDP__POLY_ROW;
+    return idp__in_face_row(lm, x, y, &row);
 }
 
 int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x, double y)
@@ -292,9 +331,16 @@ size_t idp__px_median_lab(const idp__px *p, idp_rect r, int step,
     return n;
 }
 
+/* The landmarks and a row of the face outline's crossings. */
+typedef struct face_keep {
+    const idp_point *lm;
+    idp__poly_row *row;
+} face_keep;
+
 static int in_face_keep(const void *ctx, int x, int y)
 {
-    return idp__in_face((const idp_point *)ctx, x + 0.5, y + 0.5);
+    const face_keep *k = ctx;
+    return idp__in_face_row(k->lm, x + 0.5, y + 0.5, k->row);
 }
 
 #define SKIN_SAMPLES 40000.0
@@ -309,7 +355,9 @@ size_t idp__skin_lab(const idp__px *p, const idp__face_geo *g, double lab[3])
      * (~10000), a grid of ~40000 on a 12 MP capture */
     int step = idp__px_step(0, 0, (int)both.w, (int)both.h, SKIN_SAMPLES);
     /* the nose between the zones is skin too */
-    return idp__px_median_lab(p, both, step, in_face_keep, g->lm, lab);
+    idp__poly_row row = IDP__POLY_ROW;
+    face_keep k = {g->lm, &row};
+    return idp__px_median_lab(p, both, step, in_face_keep, &k, lab);
 }
 
 size_t idp__env_skin(const idp__check_env *e, const idp__px *p,

@@ -10,6 +10,7 @@
 
 #include "idp_internal.h"
 
+#include <math.h> /* NAN */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,29 @@ idp_rect idp__zone_lower_face(const idp__face_geo *g);
 int idp__in_polygon(const idp_point *pts, int n, double x, double y);
 /* Inside the face outline: jaw 0-16 closed over the brows 26-17. */
 int idp__in_face(const idp_point lm[IDP_LANDMARKS], double x, double y);
+
+/* The same tests pixel after pixel along a row: where each edge crosses
+ * the line y (the expression idp__in_polygon() evaluates for every
+ * point), worked out when y changes and kept in *row (set up with
+ * IDP__POLY_ROW, one per polygon); then the same answers. Polygons of at
+ * most IDP__POLY_MAX points (the landmarks' outlines). */
+#define IDP__POLY_MAX 27
+typedef struct idp__poly_row {
+    double y;
+    int n;
+    double cross[IDP__POLY_MAX];
+} idp__poly_row;
+#define IDP__POLY_ROW                                                          \
+    {                                                                          \
+        NAN, 0,                                                                \
+        {                                                                      \
+            0                                                                  \
+        }                                                                      \
+    }
+int idp__in_polygon_row(const idp_point *pts, int n, double x, double y,
+                        idp__poly_row *row);
+int idp__in_face_row(const idp_point lm[IDP_LANDMARKS], double x, double y,
+                     idp__poly_row *row);
 /* Inside the polygon of eye `side` (36-41 / 42-47). */
 int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x,
                 double y);

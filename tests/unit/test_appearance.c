@@ -11,6 +11,7 @@
 #include "synth.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,8 +594,61 @@ static void test_sampling_step(void)
     CHECK_EQ_INT(idp__px_step(0, 0, 1200, 600, 20000), 6);
 }
 
+/* The even-odd test as it was written for each point: the reference for
+ * the row-at-a-time one. */
+static int in_polygon_ref(const idp_point *pts, int n, double x, double y)
+{
+    int in = 0;
+    for (int i = 0, j = n - 1; i < n; j = i++)
+        if ((pts[i].y > y) != (pts[j].y > y) &&
+            x < (pts[j].x - pts[i].x) * (y - pts[i].y) / (pts[j].y - pts[i].y) +
+                    pts[i].x)
+            in = !in;
+    return in;
+}
+
+/* Polygons of 3 to IDP__POLY_MAX random points (self-crossing too, with
+ * points on the rows and columns tested), scanned row after row with one
+ * kept row, and point by point: the same answers; the face outline too. */
+static void test_polygon_rows(void)
+{
+    uint32_t s = 9;
+    int bad = 0, inside = 0;
+    for (int it = 0; it < 300; it++) {
+        idp_point pts[IDP__POLY_MAX], lm[IDP_LANDMARKS];
+        int n = 3 + it % (IDP__POLY_MAX - 2);
+        idp__poly_row row = IDP__POLY_ROW, face = IDP__POLY_ROW;
+        for (int i = 0; i < n; i++) {
+            s = s * 1664525u + 1013904223u;
+            pts[i].x = (s >> 8) % 41 * (it % 2 ? 0.5 : 0.77);
+            s = s * 1664525u + 1013904223u;
+            pts[i].y = (s >> 8) % 41 * (it % 3 ? 0.5 : 0.77);
+        }
+        for (int i = 0; i < IDP_LANDMARKS; i++)
+            lm[i] = pts[i % n];
+        for (int y = -1; y < 42; y++)
+            for (int x = -1; x < 42; x++) {
+                double px = x * 0.5, py = y * 0.5;
+                int want = in_polygon_ref(pts, n, px, py);
+                bad += idp__in_polygon_row(pts, n, px, py, &row) != want;
+                bad += idp__in_polygon(pts, n, px, py) != want;
+                inside += want;
+                idp_point o[27];
+                for (int i = 0; i <= 16; i++)
+                    o[i] = lm[i];
+                for (int i = 0; i < 10; i++)
+                    o[17 + i] = lm[26 - i];
+                bad += idp__in_face_row(lm, px, py, &face) !=
+                       in_polygon_ref(o, 27, px, py);
+            }
+    }
+    CHECK_EQ_INT(bad, 0);
+    CHECK(inside > 1000);
+}
+
 int main(void)
 {
+    test_polygon_rows();
     test_sampling_step();
     test_plain_passes();
     test_wink();
