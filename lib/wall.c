@@ -15,6 +15,7 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define WALL_AVX512 1
 #include <immintrin.h>
+#define AVX512 __attribute__((target("avx512f")))
 #else
 #define WALL_AVX512 0
 #endif
@@ -42,16 +43,62 @@ double idp__wall_eval(const double *coef, int c, double u, double v)
            k[5] * v * v;
 }
 
+/* One channel of idp__wall_eval_row() for n <= EVAL_RUN pixels, into a
+ * row of its own. */
+#define EVAL_RUN 256
+static void eval_run(const double *k, const double *u, int n, double v,
+                     float *out)
+{
+    double kv = k[2] * v, kvv = k[5] * v * v; /* as in idp__wall_eval() */
+    for (int i = 0; i < n; i++) {
+        double f = k[0] + k[1] * u[i] + kv + k[3] * u[i] * u[i] +
+                   k[4] * u[i] * v + kvv;
+        out[i] = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+    }
+}
+
+#if WALL_AVX512
+/* eval_run() eight pixels at a time: each lane the same products and
+ * sums in the same order, the clamp by compares (-0 stays -0). */
+static AVX512 int eval_wide(const double *k, const double *u, int n, double v,
+                            float *out)
+{
+    const __m512d k0 = _mm512_set1_pd(k[0]), k1 = _mm512_set1_pd(k[1]);
+    const __m512d k3 = _mm512_set1_pd(k[3]), k4 = _mm512_set1_pd(k[4]);
+    const __m512d kv = _mm512_set1_pd(k[2] * v), vv = _mm512_set1_pd(v);
+    const __m512d kvv = _mm512_set1_pd(k[5] * v * v);
+    const __m512d lo = _mm512_setzero_pd(), hi = _mm512_set1_pd(255);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512d x = _mm512_loadu_pd(u + i), f;
+        f = _mm512_add_pd(k0, _mm512_mul_pd(k1, x));
+        f = _mm512_add_pd(f, kv);
+        f = _mm512_add_pd(f, _mm512_mul_pd(_mm512_mul_pd(k3, x), x));
+        f = _mm512_add_pd(f, _mm512_mul_pd(_mm512_mul_pd(k4, x), vv));
+        f = _mm512_add_pd(f, kvv);
+        f = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(f, lo, _CMP_LT_OQ), f, lo);
+        f = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(f, hi, _CMP_GT_OQ), f, hi);
+        _mm256_storeu_ps(out + i, _mm512_cvtpd_ps(f));
+    }
+    return i;
+}
+#endif
+
 void idp__wall_eval_row(const double *coef, const double *u, int n, double v,
                         float *rgb)
 {
-    for (int c = 0; c < 3; c++) {
-        const double *k = coef + 6 * c;
-        double kv = k[2] * v, kvv = k[5] * v * v; /* as in idp__wall_eval() */
-        for (int i = 0; i < n; i++) {
-            double f = k[0] + k[1] * u[i] + kv + k[3] * u[i] * u[i] +
-                       k[4] * u[i] * v + kvv;
-            rgb[3 * i + c] = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+    float run[EVAL_RUN];
+    for (int i0 = 0; i0 < n; i0 += EVAL_RUN) {
+        int m = n - i0 < EVAL_RUN ? n - i0 : EVAL_RUN;
+        for (int c = 0; c < 3; c++) {
+            int done = 0;
+#if WALL_AVX512
+            if (__builtin_cpu_supports("avx512f"))
+                done = eval_wide(coef + 6 * c, u + i0, m, v, run);
+#endif
+            eval_run(coef + 6 * c, u + i0 + done, m - done, v, run + done);
+            for (int i = 0; i < m; i++)
+                rgb[3 * (size_t)(i0 + i) + (size_t)c] = run[i];
         }
     }
 }
@@ -168,7 +215,6 @@ static size_t sums_plain(const wall_samples *s, double a[6][6], double r[3][6])
 }
 
 #if WALL_AVX512
-#define AVX512 __attribute__((target("avx512f")))
 
 /* sums_plain() with each sum a lane: row j of a is b[j] times the basis
  * (the products and the order of the additions per lane are the same;

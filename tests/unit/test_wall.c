@@ -139,11 +139,37 @@ static void test_wide(void)
     CHECK_EQ_INT(fits, 24);
 }
 
+/* The row evaluator (eight pixels a vector where the CPU has it) gives
+ * each pixel the field idp__wall_eval() gives, clamped to 0..255, to the
+ * bit: fields that leave the range on both sides, rows of any length. */
+static void test_eval_row(void)
+{
+    int bad = 0;
+    for (int k = 0; k < 40; k++) {
+        double coef[18], u[300], v = noise(1.2);
+        float rgb[900];
+        int n = 1 + 7 * k % 300;
+        for (int i = 0; i < 18; i++)
+            coef[i] = noise(i % 6 ? 600 : 300) + (i % 6 ? 0 : 128);
+        for (int i = 0; i < n; i++)
+            u[i] = noise(1.5);
+        idp__wall_eval_row(coef, u, n, v, rgb);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 3; c++) {
+                double f = idp__wall_eval(coef, c, u[i], v);
+                float want = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+                bad += memcmp(&want, &rgb[3 * i + c], sizeof want) != 0;
+            }
+    }
+    CHECK_EQ_INT(bad, 0);
+}
+
 int main(void)
 {
     test_fit();
     test_corner();
     test_stats();
     test_wide();
+    test_eval_row();
     return CHECK_DONE();
 }
