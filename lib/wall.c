@@ -8,6 +8,8 @@
  */
 #include "segment.h"
 
+#include "idp_internal.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,16 +105,30 @@ void idp__wall_eval_row(const double *coef, const double *u, int n, double v,
     }
 }
 
+/* One channel of idp__wall_row() for n <= EVAL_RUN pixels from x0, into
+ * a row of its own (contiguous: the compiler vectorises it). */
+static IDP__WIDE void row_run(double a, double b, double k3, double u0,
+                              double du, int x0, int n, float *out)
+{
+    for (int i = 0; i < n; i++) {
+        double u = u0 + (x0 + i + 0.5) * du;
+        out[i] = (float)(a + u * (b + k3 * u));
+    }
+}
+
 void idp__wall_row(const double *coef, double v, double u0, double du, int n,
                    float *out)
 {
-    for (int c = 0; c < 3; c++) {
-        const double *k = coef + 6 * c;
-        /* f(u) = a + b u + k3 u^2 along the row */
-        double a = k[0] + k[2] * v + k[5] * v * v, b = k[1] + k[4] * v;
-        for (int x = 0; x < n; x++) {
-            double u = u0 + (x + 0.5) * du;
-            out[3 * x + c] = (float)(a + u * (b + k[3] * u));
+    float run[EVAL_RUN];
+    for (int x0 = 0; x0 < n; x0 += EVAL_RUN) {
+        int m = n - x0 < EVAL_RUN ? n - x0 : EVAL_RUN;
+        for (int c = 0; c < 3; c++) {
+            const double *k = coef + 6 * c;
+            /* f(u) = a + b u + k3 u^2 along the row */
+            double a = k[0] + k[2] * v + k[5] * v * v, b = k[1] + k[4] * v;
+            row_run(a, b, k[3], u0, du, x0, m, run);
+            for (int i = 0; i < m; i++)
+                out[3 * (size_t)(x0 + i) + (size_t)c] = run[i];
         }
     }
 }

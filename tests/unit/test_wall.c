@@ -139,9 +139,9 @@ static void test_wide(void)
     CHECK_EQ_INT(fits, 24);
 }
 
-/* The row evaluator (eight pixels a vector where the CPU has it) gives
- * each pixel the field idp__wall_eval() gives, clamped to 0..255, to the
- * bit: fields that leave the range on both sides, rows of any length. */
+/* The row evaluators (in vectors where the CPU has them) give each pixel
+ * the field of the one-pixel formulas, to the bit: fields that leave
+ * 0..255 on both sides, rows of any length. */
 static void test_eval_row(void)
 {
     int bad = 0;
@@ -158,6 +158,16 @@ static void test_eval_row(void)
             for (int c = 0; c < 3; c++) {
                 double f = idp__wall_eval(coef, c, u[i], v);
                 float want = (float)(f < 0 ? 0 : f > 255 ? 255 : f);
+                bad += memcmp(&want, &rgb[3 * i + c], sizeof want) != 0;
+            }
+        /* idp__wall_row(): the same row as a + u (b + k3 u), not clamped */
+        idp__wall_row(coef, v, u[0], 1.0 / n, n, rgb);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < 3; c++) {
+                const double *q = coef + 6 * c;
+                double a = q[0] + q[2] * v + q[5] * v * v, b = q[1] + q[4] * v;
+                double x = u[0] + (i + 0.5) * (1.0 / n);
+                float want = (float)(a + x * (b + q[3] * x));
                 bad += memcmp(&want, &rgb[3 * i + c], sizeof want) != 0;
             }
     }
