@@ -121,10 +121,11 @@ static void measure_eye(const idp__px *p, const idp__face_geo *g, int side,
     thr = iris_threshold(p, box, skin[0]);
     if (isnan(thr))
         return;
+    idp__poly_row row = IDP__POLY_ROW;
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++) {
             int dk = lstar_at(p, x, y, lab) < thr;
-            if (idp__in_eye(g->lm, side, x + 0.5, y + 0.5)) {
+            if (idp__in_eye_row(g->lm, side, x + 0.5, y + 0.5, &row)) {
                 in_eye += (size_t)dk;
                 sx += dk ? x + 0.5 : 0;
                 red += (size_t)is_red(idp__px_at(p, x, y));
@@ -328,11 +329,12 @@ static double glare_share(const idp__check_env *e, const idp__px *p,
         return NAN;
     for (int s = 0; s < 2; s++) {
         int x0, y0, x1, y1;
+        idp__poly_row row = IDP__POLY_ROW;
         if (!idp__px_clip(p, idp__zone_lens(g, s), &x0, &y0, &x1, &y1))
             continue;
         for (int y = y0; y < y1; y++)
             for (int x = x0; x < x1; x++) {
-                if (idp__in_eye(g->lm, s, x + 0.5, y + 0.5) ||
+                if (idp__in_eye_row(g->lm, s, x + 0.5, y + 0.5, &row) ||
                     (x + 0.5 > g->lm[39].x && x + 0.5 < g->lm[42].x))
                     continue; /* catchlights; the nose's highlight */
                 n++;

@@ -175,9 +175,16 @@ int idp__in_face(const idp_point lm[IDP_LANDMARKS], double x, double y)
     return idp__in_face_row(lm, x, y, &row);
 }
 
+int idp__in_eye_row(const idp_point lm[IDP_LANDMARKS], int side, double x,
+                    double y, idp__poly_row *row)
+{
+    return idp__in_polygon_row(&lm[side == 0 ? 36 : 42], 6, x, y, row);
+}
+
 int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x, double y)
 {
-    return idp__in_polygon(&lm[side == 0 ? 36 : 42], 6, x, y);
+    idp__poly_row row = IDP__POLY_ROW;
+    return idp__in_eye_row(lm, side, x, y, &row);
 }
 
 /* sRGB code -> linear light, as float: one table for every image. */

@@ -79,6 +79,8 @@ int idp__in_polygon_row(const idp_point *pts, int n, double x, double y,
                         idp__poly_row *row);
 int idp__in_face_row(const idp_point lm[IDP_LANDMARKS], double x, double y,
                      idp__poly_row *row);
+int idp__in_eye_row(const idp_point lm[IDP_LANDMARKS], int side, double x,
+                    double y, idp__poly_row *row);
 /* Inside the polygon of eye `side` (36-41 / 42-47). */
 int idp__in_eye(const idp_point lm[IDP_LANDMARKS], int side, double x,
                 double y);

@@ -609,7 +609,8 @@ static int in_polygon_ref(const idp_point *pts, int n, double x, double y)
 
 /* Polygons of 3 to IDP__POLY_MAX random points (self-crossing too, with
  * points on the rows and columns tested), scanned row after row with one
- * kept row, and point by point: the same answers; the face outline too. */
+ * kept row, and point by point: the same answers; the face and eye
+ * outlines too. */
 static void test_polygon_rows(void)
 {
     uint32_t s = 9;
@@ -617,7 +618,8 @@ static void test_polygon_rows(void)
     for (int it = 0; it < 300; it++) {
         idp_point pts[IDP__POLY_MAX], lm[IDP_LANDMARKS];
         int n = 3 + it % (IDP__POLY_MAX - 2);
-        idp__poly_row row = IDP__POLY_ROW, face = IDP__POLY_ROW;
+        idp__poly_row row = IDP__POLY_ROW, face = IDP__POLY_ROW,
+                      eye = IDP__POLY_ROW;
         for (int i = 0; i < n; i++) {
             s = s * 1664525u + 1013904223u;
             pts[i].x = (s >> 8) % 41 * (it % 2 ? 0.5 : 0.77);
@@ -640,6 +642,8 @@ static void test_polygon_rows(void)
                     o[17 + i] = lm[26 - i];
                 bad += idp__in_face_row(lm, px, py, &face) !=
                        in_polygon_ref(o, 27, px, py);
+                bad += idp__in_eye_row(lm, 1, px, py, &eye) !=
+                       in_polygon_ref(&lm[42], 6, px, py);
             }
     }
     CHECK_EQ_INT(bad, 0);
