@@ -133,6 +133,16 @@ typedef struct decoded {
     int rows; /* and decode_rows.c made the pixels */
 } decoded;
 
+/* A decompressor whose warnings and errors jump to err's setjmp. */
+static void quiet_start(struct jpeg_decompress_struct *c, quiet *err)
+{
+    memset(c, 0, sizeof *c);
+    c->err = jpeg_std_error(&err->pub);
+    err->pub.error_exit = on_error;
+    err->pub.emit_message = on_message;
+    err->pub.output_message = on_output;
+}
+
 /* The file at 1/scale, every row, with ours when `ours`. */
 static decoded decode(const unsigned char *d, unsigned long len, int scale,
                       int ours)
@@ -142,11 +152,7 @@ static decoded decode(const unsigned char *d, unsigned long len, int scale,
     decoded r = {NULL, 0, 0, 0};
     uint8_t *volatile px = NULL;
     idp__huff *volatile h = NULL;
-    memset(&c, 0, sizeof c);
-    c.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = on_error;
-    err.pub.emit_message = on_message;
-    err.pub.output_message = on_output;
+    quiet_start(&c, &err);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&c);
         idp__huff_free(h);
@@ -499,11 +505,7 @@ static void test_asks_libjpeg(void)
         struct jpeg_decompress_struct c;
         quiet err;
         idp__huff *volatile h = NULL;
-        memset(&c, 0, sizeof c);
-        c.err = jpeg_std_error(&err.pub);
-        err.pub.error_exit = on_error;
-        err.pub.emit_message = on_message;
-        err.pub.output_message = on_output;
+        quiet_start(&c, &err);
         if (setjmp(err.jump)) {
             CHECK(0);
             jpeg_destroy_decompress(&c);
