@@ -481,12 +481,12 @@ static void idct_2x2_c(j_decompress_ptr c, jpeg_component_info *comp,
              (long)in[40 + x] * q[40 + x] * 6967 +
              (long)in[24 + x] * q[24 + x] * -10426 +
              (long)in[8 + x] * q[8 + x] * 29692;
-        ws[x] = ((z0 << 15) + t0 + (1L << 12)) >> 13;
-        ws[8 + x] = ((z0 << 15) - t0 + (1L << 12)) >> 13;
+        ws[x] = (z0 * 32768 + t0 + (1L << 12)) >> 13;
+        ws[8 + x] = (z0 * 32768 - t0 + (1L << 12)) >> 13;
     }
     for (int r = 0; r < 2; r++) {
         const long *w = ws + 8 * r;
-        long t10 = w[0] << 15,
+        long t10 = w[0] * 32768,
              t0 = w[7] * -5906 + w[5] * 6967 + w[3] * -10426 + w[1] * 29692;
         out[r][col] = range[((t10 + t0 + (1L << 19)) >> 20) & 1023];
         out[r][col + 1] = range[((t10 - t0 + (1L << 19)) >> 20) & 1023];
