@@ -205,7 +205,7 @@ void idp__idct2_at(const int16_t *coef, size_t stride, const int16_t *q,
                    uint8_t *out0, uint8_t *out1, int vector)
 {
 #if IDCT_AVX2
-    if (vector && __builtin_cpu_supports("avx2")) {
+    if (vector && idp__idct2_vector()) {
         idct2_avx2(coef, stride, q, out0, out1);
         return;
     }

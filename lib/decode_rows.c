@@ -323,7 +323,7 @@ idp__rows *idp__rows_take(struct jpeg_decompress_struct *c, idp__huff *h)
     r->h = h;
     if (c->blocks_in_MCU > MAX_BLK || lay_out(c, r) || map_blocks(c, r)) {
         idp__rows_free(r);
-        return NULL; /* the maps: decode_huff.c's caller resets them */
+        return NULL; /* the maps set: read by idp__huff_mcus() alone */
     }
     c->coef->decompress_data = decompress;
     return r;

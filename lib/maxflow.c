@@ -197,7 +197,10 @@ static void node(idp__graph *g, const int32_t *data, const int32_t *pw,
     g->tr_cap[i] = (int32_t)t;
 }
 
-/* node() for a pixel not on the grid's border: every neighbour there. */
+/* node() for a pixel not on the grid's border: every neighbour there.
+ * It repeats node()'s arithmetic on purpose: passing the weights and
+ * labels through arrays to one shared function made the build ~20 %
+ * slower (1.3 % -> 1.6 % of a batch photo's CPU). */
 static inline void inner_node(idp__graph *g, const int32_t *data,
                               const int32_t *pw, const uint8_t *fixed, size_t p,
                               int i)

@@ -86,6 +86,13 @@ static AVX512 int eval_wide(const double *k, const double *u, int n, double v,
 }
 #endif
 
+/* Channel c of m pixels from i0 of an RGB row, from their own row. */
+static void put_channel(const float *run, int m, int i0, int c, float *rgb)
+{
+    for (int i = 0; i < m; i++)
+        rgb[3 * (size_t)(i0 + i) + (size_t)c] = run[i];
+}
+
 void idp__wall_eval_row(const double *coef, const double *u, int n, double v,
                         float *rgb)
 {
@@ -99,8 +106,7 @@ void idp__wall_eval_row(const double *coef, const double *u, int n, double v,
                 done = eval_wide(coef + 6 * c, u + i0, m, v, run);
 #endif
             eval_run(coef + 6 * c, u + i0 + done, m - done, v, run + done);
-            for (int i = 0; i < m; i++)
-                rgb[3 * (size_t)(i0 + i) + (size_t)c] = run[i];
+            put_channel(run, m, i0, c, rgb);
         }
     }
 }
@@ -127,8 +133,7 @@ void idp__wall_row(const double *coef, double v, double u0, double du, int n,
             /* f(u) = a + b u + k3 u^2 along the row */
             double a = k[0] + k[2] * v + k[5] * v * v, b = k[1] + k[4] * v;
             row_run(a, b, k[3], u0, du, x0, m, run);
-            for (int i = 0; i < m; i++)
-                out[3 * (size_t)(x0 + i) + (size_t)c] = run[i];
+            put_channel(run, m, x0, c, out);
         }
     }
 }
