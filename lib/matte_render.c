@@ -14,6 +14,8 @@
  * to be stable (a white shirt on a white wall) the upsampled working
  * alpha is kept (blended by |F - B| between CONF_LO and CONF_HI).
  *
+ * The pixel's alpha from these: matte_edge.c (its constants too).
+ *
  * Zones, by distance from the cut (the working alpha's 0.5 contour):
  *   band    within BAND_WORK working px on either side: estimated;
  *   outside up to OUTER bands (1 on a wall that is not plain: there
@@ -37,29 +39,19 @@
  * hair on a white wall) or the pixel has none (dark neutral hair): then
  * it is left out.
  */
+#include "matte_edge.h"
 #include "segment.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BAND_WORK 2.5  /* refined band half-width, working px */
-#define CONF_LO   12.0 /* |F - B| below this: keep the working alpha */
-#define CONF_HI   40.0 /* above this: trust the estimate fully */
-#define NOISE_MUL 3.0  /* nu = this x the median wall residual */
+#define BAND_WORK 2.5 /* refined band half-width, working px */
+#define NOISE_MUL 3.0 /* nu = this x the median wall residual */
 #define NOISE_MIN 2.0
-#define SNAP      0.02 /* alphas within this of 0 or 1 snap */
 #define OUTER     4    /* strands are looked for up to OUTER x band out, */
 #define PLAIN     10.0 /* (wall_spread up to this, else 1 x band) */
 #define LINK      0.08 /* joined through pixels of at least this alpha; */
-#define TAPER     0.5  /* alpha fades to 0 over this outer share */
-#define DARK_MIN  6.0  /* dark ring: this much (luma) below the mix, */
-#define HUE_LO    0.15 /* sine of the F-B angle: hue says nothing below, */
-#define HUE_HI    0.35 /* everything above; */
-#define CHROMA_LO 6.0  /* likewise the pixel's own distance from grey */
-#define CHROMA_HI 14.0
-#define HUE_WALL  0.5 /* and a hue nearer the wall's (alpha < this) */
-#define HUE_OPEN  0.7 /* hue alpha below this: the inside ramp is lifted */
 
 typedef struct soft_buf {
     uint8_t *hm, *dil, *ero, *m, *out; /* out: !hm, then the outer zone */
@@ -105,32 +97,13 @@ static int soft_alloc(soft_buf *b, size_t n)
     return -1;
 }
 
-/* The wall field at grid pixel (x, y), clamped to 0..255. */
-static void field_px(const idp__soft_in *in, int x, int y, float f[3])
+/* What matte_edge.c reads (nu: the wall's noise, once known). */
+static idp__edge zone_of(const idp__soft_in *in, const soft_buf *b, double nu)
 {
-    double u = in->u0 + (x + 0.5) * in->du, v = in->v0 + (y + 0.5) * in->dv;
-    for (int c = 0; c < 3; c++) {
-        double k = idp__wall_eval(in->coef, c, u, v);
-        f[c] = (float)(k < 0 ? 0 : k > 255 ? 255 : k);
-    }
-}
-
-/* The wall B at grid pixel i: the field plus the local residual. */
-static void wall_px(const idp__soft_in *in, const soft_buf *b, size_t i,
-                    float bg[3])
-{
-    int x = (int)(i % (size_t)in->w), y = (int)(i / (size_t)in->w);
-    float r[3];
-    field_px(in, x, y, bg);
-    idp__fill_at(&b->bg, x, y, r);
-    for (int c = 0; c < 3; c++)
-        bg[c] += r[c];
-}
-
-static double dist3(const float *a, const float *b)
-{
-    double d0 = a[0] - b[0], d1 = a[1] - b[1], d2 = a[2] - b[2];
-    return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
+    idp__edge z = {in->rgb, in->hard, b->din, b->dout,  b->hm,     b->out,
+                   b->ero,  &b->bg,   &b->fg, in->coef, in->u0,    in->du,
+                   in->v0,  in->dv,   in->w,  in->band, in->outer, nu};
+    return z;
 }
 
 /* Wall noise: the median |I - B| over (at most 2000) certain wall
@@ -138,6 +111,7 @@ static double dist3(const float *a, const float *b)
 static double wall_noise(const idp__soft_in *in, const soft_buf *b)
 {
     size_t n = (size_t)in->w * (size_t)in->h, cnt = 0, k = 0, step;
+    idp__edge z = zone_of(in, b, 0);
     float v[2001];
     for (size_t i = 0; i < n; i++)
         cnt += b->m[i] != 0;
@@ -146,11 +120,8 @@ static double wall_noise(const idp__soft_in *in, const soft_buf *b)
     step = cnt / 2000 + 1;
     cnt = 0;
     for (size_t i = 0; i < n && cnt < 2001; i++)
-        if (b->m[i] && k++ % step == 0) {
-            float bg[3];
-            wall_px(in, b, i, bg);
-            v[cnt++] = (float)dist3(in->rgb + 3 * i, bg);
-        }
+        if (b->m[i] && k++ % step == 0)
+            v[cnt++] = (float)idp__edge_wall_diff(&z, i);
     return idp__quantile(v, cnt, 0.5);
 }
 
@@ -219,108 +190,6 @@ static int estimate_bf(const idp__soft_in *in, soft_buf *b, double *noise)
     return 0;
 }
 
-static double clamp01(double v)
-{
-    return v < 0 ? 0 : v > 1 ? 1 : v;
-}
-
-static double luma(const float *c)
-{
-    return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
-}
-
-/* How far a colour is from the grey of its mean level. */
-static double chroma(const float *c)
-{
-    double m = (c[0] + c[1] + c[2]) / 3.0, d0 = c[0] - m, d1 = c[1] - m;
-    double d2 = c[2] - m;
-    return sqrt(d0 * d0 + d1 * d1 + d2 * d2);
-}
-
-/* Alpha of a darkened mix I = s (a F + (1 - a) B), s < 1: the a at which
- * a F + (1 - a) B points the way I does (its hue), blended towards `a`
- * as F and B point alike (then hue says nothing). Never above `a`. */
-double idp__hue_alpha(const float *o, const float *bg, const float *fg,
-                      double a)
-{
-    double n =
-        sqrt((double)o[0] * o[0] + (double)o[1] * o[1] + (double)o[2] * o[2]);
-    double u[3], pb[3], pd[3], ob = 0, od = 0, bd = 0, dd = 0, h, conf;
-    double nf = dist3(fg, (const float[3]){0, 0, 0});
-    double nb = dist3(bg, (const float[3]){0, 0, 0});
-    if (n < 1 || nf < 1 || nb < 1)
-        return a;
-    for (int c = 0; c < 3; c++) {
-        u[c] = o[c] / n;
-        ob += bg[c] * u[c];
-        od += (fg[c] - bg[c]) * u[c];
-    }
-    for (int c = 0; c < 3; c++) { /* B and F - B across I's direction */
-        pb[c] = bg[c] - ob * u[c];
-        pd[c] = fg[c] - bg[c] - od * u[c];
-        bd += pb[c] * pd[c];
-        dd += pd[c] * pd[c];
-    }
-    /* sine of the angle between F and B: how far apart their hues are */
-    conf = sqrt(fmax(
-        0, 1 - pow((fg[0] * bg[0] + fg[1] * bg[1] + fg[2] * bg[2]) / (nf * nb),
-                   2)));
-    conf = clamp01((conf - HUE_LO) / (HUE_HI - HUE_LO));
-    /* and how much hue the pixel has: a dark neutral pixel has none */
-    conf *= clamp01((chroma(o) - CHROMA_LO) / (CHROMA_HI - CHROMA_LO));
-    if (dd < 1e-9 || conf <= 0)
-        return a;
-    h = conf * clamp01(-bd / dd) + (1 - conf) * a;
-    return h < a ? h : a;
-}
-
-/* The dark ring that sharpening (and JPEG) leaves along an outline: a
- * pixel darker than the mix a F + (1 - a) B, so no mix of person and
- * wall, and of a hue nearer the wall's than the person's. */
-static int wall_ring(const float *o, const float *bg, const float *fg, double a,
-                     double nu)
-{
-    float m[3];
-    for (int c = 0; c < 3; c++)
-        m[c] = (float)(a * fg[c] + (1 - a) * bg[c]);
-    return luma(o) < luma(m) - fmax(nu, DARK_MIN) &&
-           idp__hue_alpha(o, bg, fg, 1) < HUE_WALL;
-}
-
-/* Alpha of one band pixel (read from its hue on the dark ring). */
-static double band_alpha(const float *o, const float *bg, const float *fg,
-                         double prior, double nu)
-{
-    double d = dist3(fg, bg), e = dist3(o, bg), a, conf;
-    conf = clamp01((d - CONF_LO) / (CONF_HI - CONF_LO));
-    a = d > nu ? clamp01((e - nu) / (d - nu)) : prior;
-    a = conf * a + (1 - conf) * prior;
-    if (wall_ring(o, bg, fg, a, nu))
-        a = idp__hue_alpha(o, bg, fg, a);
-    return a < SNAP ? 0 : a > 1 - SNAP ? 1 : a;
-}
-
-/* Inside the cut, wall-coloured pixels are the person's own (a white
- * shirt) except near its edge: alpha >= depth / band, and >= the working
- * alpha's ramp beyond its middle (2 a_work - 1) unless the pixel's hue is
- * nearer the wall's than the person's (wall seen between strands of hair,
- * the dark ring of an outline: a white shirt on a white wall has no hue
- * to tell, so it keeps the ramp). */
-static double band_px(const idp__soft_in *in, const soft_buf *b, size_t i,
-                      double nu)
-{
-    float bg[3], fg[3];
-    const float *o = in->rgb + 3 * i;
-    double a, depth = b->din[i] / (double)in->band;
-    wall_px(in, b, i, bg);
-    idp__fill_at(&b->fg, (int)(i % (size_t)in->w), (int)(i / (size_t)in->w),
-                 fg);
-    a = band_alpha(o, bg, fg, in->hard[i], nu);
-    if (b->hm[i] && idp__hue_alpha(o, bg, fg, 1) >= HUE_OPEN)
-        depth = fmax(depth, 2 * in->hard[i] - 1);
-    return a < depth ? (depth > 1 ? 1 : depth) : a;
-}
-
 /* Outside the cut, keep only alpha joined to the person through pixels
  * of at least LINK: strands, not specks on the wall. */
 static int keep_linked(const idp__soft_in *in, soft_buf *b, float *alpha)
@@ -385,30 +254,16 @@ static void zones(const idp__soft_in *in, soft_buf *b)
     }
 }
 
-/* Alpha of a pixel of the outer zone or the band. */
-static double zone_px(const idp__soft_in *in, const soft_buf *b, size_t i,
-                      double nu)
-{
-    double a = band_px(in, b, i, nu), reach = in->outer * in->band;
-    double fade = (reach - b->dout[i]) / (TAPER * reach);
-    return fade < 1 ? a * (fade > 0 ? fade : 0) : a;
-}
-
 typedef struct alpha_job {
-    const idp__soft_in *in;
-    const soft_buf *b;
-    double nu;
+    idp__edge z;
     float *alpha;
 } alpha_job;
 
 static void alpha_rows(void *p, int y0, int y1)
 {
     alpha_job *j = p;
-    size_t w = (size_t)j->in->w;
-    for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++)
-        j->alpha[i] = j->b->out[i] && !j->b->ero[i]
-                          ? (float)zone_px(j->in, j->b, i, j->nu)
-                          : (float)j->b->hm[i];
+    for (int y = y0; y < y1; y++)
+        idp__edge_row(&j->z, y, j->alpha + (size_t)y * (size_t)j->z.w, 1);
 }
 
 int idp__soft_alpha(const idp__soft_in *in, float *alpha)
@@ -425,7 +280,7 @@ int idp__soft_alpha(const idp__soft_in *in, float *alpha)
         soft_free(&b);
         return -1;
     }
-    aj = (alpha_job){in, &b, nu, alpha};
+    aj = (alpha_job){zone_of(in, &b, nu), alpha};
     idp__par_rows(in->threads, in->h, alpha_rows, &aj);
     rc = keep_linked(in, &b, alpha);
     soft_free(&b);
