@@ -93,7 +93,7 @@ static int start(const idp__check_env *e, idp_check_result *r, idp__px *p,
 
 static double lstar(double y)
 {
-    return y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : y * 24389.0 / 27;
+    return y > 216.0 / 24389 ? 116 * idp__cbrt(y) - 16 : y * 24389.0 / 27;
 }
 
 void idp__check_face_exposure(const idp__check_env *e, idp_check_result *r)

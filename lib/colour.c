@@ -89,7 +89,7 @@ double idp__srgb_to_linear(double c)
 
 static double lab_f(double t)
 {
-    return t > 216.0 / 24389.0 ? cbrt(t)
+    return t > 216.0 / 24389.0 ? idp__cbrt(t)
                                : t * (24389.0 / 27.0 / 116.0) + 16.0 / 116.0;
 }
 

@@ -288,6 +288,11 @@ double idp__colourfulness(const uint8_t *rgb, int w, int h, size_t stride);
 double idp__srgb_to_linear(double c);
 void idp__linear_to_lab(const double lin[3], double lab[3]);
 void idp__srgb_to_lab(const double rgb[3], double lab[3]);
+/* cbrt(x), the same bits as libm's (cbrt.c: glibc's own algorithm
+ * inline once checked against it; libm's cbrt() otherwise). */
+double idp__cbrt(double x);
+/* 1 when idp__cbrt() takes the inline way (for the tests). */
+int idp__cbrt_inline(void);
 /* CIEDE2000 colour difference of two CIELAB colours (colour.c). */
 double idp__de00(const double lab1[3], const double lab2[3]);
 

@@ -1,12 +1,16 @@
 /*
  * test_colour.c - idp__colourfulness (Hasler & Suesstrunk 2003) on grey,
- * saturated and sepia-toned synthetic images.
+ * saturated and sepia-toned synthetic images; idp__cbrt() against
+ * libm's cbrt().
  */
 #include "check.h"
 #include "idp_internal.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A w x h image whose pixel (x, y) is f(x, y), rows padded by 5 bytes. */
 typedef void (*pixel_fn)(int x, int y, int w, int h, uint8_t out[3]);
@@ -101,9 +105,44 @@ static void test_de00(void)
     CHECK_NEAR(idp__de00(pairs[0], pairs[0]), 0, 1e-12);
 }
 
+/* The same bits as libm's cbrt() for a million arguments of every size
+ * (the Lab range densest), and the special ones. */
+static void test_cbrt(void)
+{
+    const double special[] = {0.0,     -0.0,           -8.0,     DBL_MIN,
+                              DBL_MAX, 4e-320,         INFINITY, -INFINITY,
+                              1.0,     216.0 / 24389.0};
+    uint64_t r = 88172645463325252u;
+    int differ = 0;
+    for (int i = 0; i < 1000000 + 10; i++) {
+        double x, a, b;
+        if (i < 10) {
+            x = special[i];
+        } else {
+            uint64_t bits;
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            bits = i % 2 ? (r & 0x000FFFFFFFFFFFFFu) |
+                               (uint64_t)(1016 + (r >> 60) % 9) << 52
+                         : r & 0x7FFFFFFFFFFFFFFFu;
+            memcpy(&x, &bits, sizeof x);
+        }
+        a = idp__cbrt(x);
+        b = cbrt(x);
+        differ += memcmp(&a, &b, sizeof a) != 0 && !(isnan(a) && isnan(b));
+    }
+    CHECK_EQ_INT(differ, 0);
+    CHECK(isnan(idp__cbrt(NAN)));
+#if defined(__GLIBC__) && defined(__x86_64__)
+    CHECK(idp__cbrt_inline()); /* Debian's glibc: the inline way */
+#endif
+}
+
 int main(void)
 {
     test_de00();
+    test_cbrt();
     double g = colourfulness_of(480, 640, grey);
     double s = colourfulness_of(480, 640, saturated);
     double sp = colourfulness_of(480, 640, sepia);
