@@ -268,6 +268,13 @@ static int clampi(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* The offset of the grid cell (x, row / cw) of a 3-value fill (4 floats
+ * a cell: the values and their weight). */
+static AVX512 inline __m256i cell_of(int row, __m256i x)
+{
+    return _mm256_slli_epi32(_mm256_add_epi32(_mm256_set1_epi32(row), x), 2);
+}
+
 /* idp__fill_at() of a 3-value fill at (x + lane, y): the same taps. */
 static AVX512 void fill8(const idp__fill *f, __m256i x, int y, __mmask8 m,
                          vf out[3])
@@ -287,14 +294,10 @@ static AVX512 void fill8(const idp__fill *f, __m256i x, int y, __mmask8 m,
     x1 = _mm256_min_epi32(
         _mm256_max_epi32(_mm256_add_epi32(x0, _mm256_set1_epi32(1)), lo), hi);
     x0 = _mm256_min_epi32(_mm256_max_epi32(x0, lo), hi);
-    cell[0] = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_set1_epi32(y0 * f->cw), x0), 2);
-    cell[1] = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_set1_epi32(y0 * f->cw), x1), 2);
-    cell[2] = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_set1_epi32(y1 * f->cw), x0), 2);
-    cell[3] = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_set1_epi32(y1 * f->cw), x1), 2);
+    cell[0] = cell_of(y0 * f->cw, x0);
+    cell[1] = cell_of(y0 * f->cw, x1);
+    cell[2] = cell_of(y1 * f->cw, x0);
+    cell[3] = cell_of(y1 * f->cw, x1);
     grid8(f->g1, cell, sub(gx, fl), fy, m, v1);
     ok = _mm256_cmp_ps_mask(v1[3], _mm256_set1_ps(1e-4f), _CMP_GT_OQ);
     for (int c = 0; c < 3; c++)
