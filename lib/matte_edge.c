@@ -7,7 +7,8 @@
  * double arithmetic one at a time (two bilinear fills, the wall's
  * polynomial, seven square roots and four divisions): ~4 % of a batch's
  * CPU. The eight-pixel path does every operation of the scalar one in
- * the same order on doubles in lanes, floats where the scalar code has
+ * the same order on doubles in lanes (the wall field by wall.c's own
+ * row evaluation, the same values), floats where the scalar code has
  * floats (a difference of two colours, the fills' quotients), every branch
  * taken and the lane's result picked, so its alphas are the same bits;
  * unit.matte_edge compares the two on random rows. Built with
@@ -313,25 +314,6 @@ static AVX512 void fill8(const idp__fill *f, __m256i x, int y, __mmask8 m,
                                  _mm256_div_ps(v2[c], v2[3])));
 }
 
-/* The wall field of the eight pixels (x + lane, y): idp__wall_eval()'s
- * sums in its order, clamped, as floats. */
-static AVX512 void field8(const idp__edge *z, vd x, int y, vf f[3])
-{
-    double v = z->v0 + (y + 0.5) * z->dv;
-    vd u = add(num(z->u0), mul(add(x, num(0.5)), num(z->du)));
-    for (int c = 0; c < 3; c++) {
-        const double *k = z->coef + 6 * c;
-        vd s = add(num(k[0]), mul(num(k[1]), u));
-        s = add(s, num(k[2] * v));
-        s = add(s, mul(mul(num(k[3]), u), u));
-        s = add(s, mul(mul(num(k[4]), u), num(v)));
-        s = add(s, num(k[5] * v * v));
-        s = pick(lt(s, num(0)), s, num(0));
-        s = pick(lt(num(255), s), s, num(255));
-        f[c] = _mm512_cvtpd_ps(s);
-    }
-}
-
 /* idp__hue_alpha() taken apart: where `ok`, hue(a) = min(conf t +
  * (1 - conf) a, a); elsewhere a. */
 typedef struct hue8 {
@@ -397,14 +379,16 @@ static AVX512 inline vd luma8(const vf *c)
                mul(num(0.114), wid(c[2])));
 }
 
-/* zone_px() of the pixels (x0 + lane, y) in `m`; hm: their hm[] bits. */
+/* zone_px() of the pixels (x0 + lane, y) in `m`; hm: their hm[] bits;
+ * field: the wall field at x0 (3 floats a pixel, field_px()'s). */
 static AVX512 vf zone8(const idp__edge *z, int y, int x0, __mmask8 m,
-                       __mmask8 hm)
+                       __mmask8 hm, const float *field)
 {
     size_t row = (size_t)y * (size_t)z->w;
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     __m256i x = _mm256_add_epi32(_mm256_set1_epi32(x0), lane);
     __m256i x3 = _mm256_mullo_epi32(x, _mm256_set1_epi32(3));
+    __m256i l3 = _mm256_mullo_epi32(lane, _mm256_set1_epi32(3));
     vf o[3], bg[3], fg[3], r[3], mix[3];
     vd prior, d, e, conf, a, depth, lift, reach, fade;
     __mmask8 ring;
@@ -412,10 +396,11 @@ static AVX512 vf zone8(const idp__edge *z, int y, int x0, __mmask8 m,
     for (int c = 0; c < 3; c++)
         o[c] = _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), m, x3,
                                          z->rgb + 3 * row + c, 4);
-    field8(z, _mm512_cvtepi32_pd(x), y, bg);
     fill8(z->bg, x, y, m, r);
     for (int c = 0; c < 3; c++)
-        bg[c] = _mm256_add_ps(bg[c], r[c]);
+        bg[c] = _mm256_add_ps(
+            _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), m, l3, field + c, 4),
+            r[c]);
     fill8(z->fg, x, y, m, fg);
     prior = wid(_mm256_maskz_loadu_ps(m, z->hard + row + x0));
     /* band_alpha() */
@@ -452,23 +437,39 @@ static AVX512 vf zone8(const idp__edge *z, int y, int x0, __mmask8 m,
     return _mm512_cvtpd_ps(a);
 }
 
-/* idp__edge_row() eight pixels at a time. */
+/* idp__edge_row() eight pixels at a time, in runs of EDGE_RUN whose
+ * wall field (idp__wall_eval_row(): field_px()'s values) is evaluated
+ * once a run has a pixel near the cut. */
+#define EDGE_RUN 64
 static AVX512 void row8(const idp__edge *z, int y, float *alpha)
 {
     size_t row = (size_t)y * (size_t)z->w;
-    for (int x0 = 0; x0 < z->w; x0 += 8) {
-        unsigned m = 0, hm = 0;
-        for (int k = 0; k < 8 && x0 + k < z->w; k++) {
-            size_t i = row + (size_t)(x0 + k);
-            hm |= (unsigned)(z->hm[i] != 0) << k;
-            if (z->out[i] && !z->ero[i])
-                m |= 1u << k;
-            else
-                alpha[x0 + k] = (float)z->hm[i];
-        }
-        if (m)
+    double v = z->v0 + (y + 0.5) * z->dv, u[EDGE_RUN];
+    float field[3 * EDGE_RUN];
+    for (int r0 = 0; r0 < z->w; r0 += EDGE_RUN) {
+        int n = z->w - r0 < EDGE_RUN ? z->w - r0 : EDGE_RUN, have = 0;
+        for (int x0 = r0; x0 < r0 + n; x0 += 8) {
+            unsigned m = 0, hm = 0;
+            for (int k = 0; k < 8 && x0 + k < z->w; k++) {
+                size_t i = row + (size_t)(x0 + k);
+                hm |= (unsigned)(z->hm[i] != 0) << k;
+                if (z->out[i] && !z->ero[i])
+                    m |= 1u << k;
+                else
+                    alpha[x0 + k] = (float)z->hm[i];
+            }
+            if (!m)
+                continue;
+            if (!have) {
+                for (int k = 0; k < n; k++)
+                    u[k] = z->u0 + (r0 + k + 0.5) * z->du;
+                idp__wall_eval_row(z->coef, u, n, v, field);
+                have = 1;
+            }
             _mm256_mask_storeu_ps(alpha + x0, (__mmask8)m,
-                                  zone8(z, y, x0, (__mmask8)m, (__mmask8)hm));
+                                  zone8(z, y, x0, (__mmask8)m, (__mmask8)hm,
+                                        field + 3 * (x0 - r0)));
+        }
     }
 }
 #endif
