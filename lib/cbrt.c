@@ -61,8 +61,9 @@ static double cbrt_pos(double x)
 }
 
 static pthread_once_t same_once = PTHREAD_ONCE_INIT;
-static int same;             /* cbrt_pos() gives libm's bits */
-static atomic_int known = 0; /* 1 + same once same_check() has run */
+/* 0 until same_check() has run; then 2 if cbrt_pos() gives libm's bits,
+ * else 1 */
+static atomic_int known = 0;
 
 /* 4,096 arguments: 0.001 to 64 on a geometric ladder, their last bits
  * stirred. */
@@ -78,21 +79,19 @@ static void same_check(void)
         memcpy(&x, &bits, sizeof x);
         a = cbrt_pos(x);
         b = cbrt(x);
-        if (memcmp(&a, &b, sizeof a) != 0)
+        if (memcmp(&a, &b, sizeof a) != 0) {
+            atomic_store_explicit(&known, 1, memory_order_relaxed);
             return;
+        }
     }
-    same = 1;
+    atomic_store_explicit(&known, 2, memory_order_relaxed);
 }
 
 int idp__cbrt_inline(void)
 {
-    int k = atomic_load_explicit(&known, memory_order_relaxed);
-    if (k == 0) {
+    if (atomic_load_explicit(&known, memory_order_relaxed) == 0)
         pthread_once(&same_once, same_check);
-        k = 1 + same;
-        atomic_store_explicit(&known, k, memory_order_relaxed);
-    }
-    return k - 1;
+    return atomic_load_explicit(&known, memory_order_relaxed) == 2;
 }
 
 double idp__cbrt(double x)
